@@ -1,0 +1,81 @@
+#include "access.h"
+
+#include "worktable/tables/error.h"
+
+namespace worktable::server {
+
+const char* roleName(Role role) {
+  switch (role) {
+    case Role::kViewer: return "viewer";
+    case Role::kEditor: return "editor";
+    case Role::kAdmin: return "admin";
+    case Role::kOwner: return "owner";
+  }
+  return "viewer";
+}
+
+std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account,
+                                   const tables::Workspace& workspace) const {
+  std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, workspace.company_id);
+  if (!member || member->external) return std::nullopt;
+  if (services_.administration->isAdministrationWorkspace(tx, workspace.id)) {
+    if (!member->admin) return std::nullopt;
+    return Role::kAdmin;
+  }
+  if (workspace.created_by == account.email) return Role::kOwner;
+  return member->admin ? Role::kAdmin : Role::kEditor;
+}
+
+std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Account& account) const {
+  std::vector<WorkspaceAccess> result;
+  for (const accounts::Membership& member : services_.accounts->memberships(tx, account.id)) {
+    for (tables::Workspace& workspace : services_.engine->workspaces(tx, member.company_id)) {
+      if (std::optional<Role> role = roleIn(tx, account, workspace)) result.push_back({std::move(workspace), *role});
+    }
+  }
+  return result;
+}
+
+WorkspaceAccess Access::workspace(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id) const {
+  std::optional<tables::Workspace> workspace = services_.engine->workspace(tx, workspace_id);
+  if (workspace) {
+    if (std::optional<Role> role = roleIn(tx, account, *workspace)) return {std::move(*workspace), *role};
+  }
+  throw notFound("Workspace " + std::to_string(workspace_id));
+}
+
+TableAccess Access::table(sql::Tx& tx, const accounts::Account& account, tables::Id table_id) const {
+  std::optional<tables::Table> table = services_.engine->table(tx, table_id);
+  if (table) {
+    if (std::optional<tables::Workspace> workspace = services_.engine->workspace(tx, table->workspace_id)) {
+      if (std::optional<Role> role = roleIn(tx, account, *workspace)) return {std::move(*table), *role};
+    }
+  }
+  throw notFound("Table " + std::to_string(table_id));
+}
+
+tables::Id Access::company(sql::Tx& tx, const accounts::Account& account, tables::Id requested,
+                           bool admin_only) const {
+  std::vector<accounts::Membership> memberships = services_.accounts->memberships(tx, account.id);
+  for (const accounts::Membership& member : memberships) {
+    if (member.external || (requested != 0 && member.company_id != requested)) continue;
+    if (admin_only && !member.admin) continue;
+    return member.company_id;
+  }
+  if (requested != 0) {
+    bool known = false;
+    for (const accounts::Membership& member : memberships) known = known || member.company_id == requested;
+    if (!known) throw notFound("Company " + std::to_string(requested));
+  }
+  throw forbidden("not_admin", admin_only ? "Only a company admin may do this; ask one of your admins."
+                                          : "Your account belongs to no company here; sign up to create one.");
+}
+
+void Access::require(Role have, Role need, const std::string& action) {
+  if (static_cast<int>(have) < static_cast<int>(need)) {
+    throw forbidden("forbidden", "Your role (" + std::string(roleName(have)) + ") may not " + action +
+                                     "; ask a workspace admin.");
+  }
+}
+
+}  // namespace worktable::server

@@ -1,0 +1,25 @@
+// Conversions between the engine's values and API.md's JSON shapes.
+#pragma once
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include "worktable/accounts/accounts.h"
+#include "worktable/tables/schema.h"
+
+namespace worktable::server {
+
+Poco::Dynamic::Var toJson(const tables::Value& value);
+// A JSON value as a cell value; throws 422 for arrays and objects.
+tables::Value fromJson(const Poco::Dynamic::Var& value, const std::string& field);
+// The "values" member of a body; throws 400 when it is missing or not an object.
+tables::Values valuesFromJson(const Poco::JSON::Object& body);
+
+Poco::JSON::Object::Ptr fieldJson(const tables::Field& field);
+Poco::JSON::Object::Ptr tableJson(const tables::Table& table);
+Poco::JSON::Object::Ptr recordJson(const tables::Table& table, const tables::Record& record);
+Poco::JSON::Object::Ptr accountJson(const accounts::Account& account);
+// A field spec from {name, type, options?}; throws 400/422.
+tables::FieldSpec fieldSpecFromJson(const Poco::Dynamic::Var& value);
+
+}  // namespace worktable::server

@@ -1,0 +1,124 @@
+#include "worktable/server/server.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <iostream>
+
+#include "access.h"
+#include "demo.h"
+#include "http.h"
+#include "routes.h"
+#include "services.h"
+#include "static_files.h"
+
+namespace worktable::server {
+namespace {
+
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  Handler(const Router& router, Services& services) : router_(router), services_(services) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Referrer-Policy", "same-origin");
+    response.set("Content-Security-Policy", kContentSecurityPolicy);
+    try {
+      Context ctx(request, response, services_);
+      if (ctx.path() == "/healthz") return ctx.sendJson(200, Poco::JSON::Object().set("status", "ok"));
+      bool api = ctx.path().rfind("/api/", 0) == 0;
+      if (api) response.set("Cache-Control", "no-store");
+      if (router_.dispatch(ctx)) return;
+      if (!api && serveStatic(ctx)) return;
+      throw Error(ErrorKind::kNotFound, "not_found", "Nothing at " + ctx.path() + "; see API.md for the routes.");
+    } catch (const Error& error) {
+      sendError(response, error);
+    } catch (const Poco::Exception& e) {
+      sendError(response, Error(ErrorKind::kInternal, "internal", e.displayText()));
+    } catch (const std::exception& e) {
+      sendError(response, Error(ErrorKind::kInternal, "internal", e.what()));
+    }
+  }
+
+ private:
+  const Router& router_;
+  Services& services_;
+};
+
+class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  HandlerFactory(const Router& router, Services& services) : router_(router), services_(services) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(router_, services_);
+  }
+
+ private:
+  const Router& router_;
+  Services& services_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Services services;
+  Router router;
+  std::unique_ptr<Poco::ThreadPool> pool;
+  std::unique_ptr<Poco::Net::HTTPServer> http;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  Services& s = impl_->services;
+  std::filesystem::create_directories(impl_->options.data_dir);
+  std::string url = impl_->options.db_url;
+  if (url.empty()) url = "sqlite:" + (impl_->options.data_dir / "worktable.db").string();
+  s.data_dir = impl_->options.data_dir;
+  s.web_dir = impl_->options.web_dir;
+  s.db = sql::Database::open(url);
+  s.engine = std::make_unique<tables::Engine>(*s.db);
+  s.accounts = std::make_unique<accounts::Accounts>(*s.db);
+  s.administration = std::make_unique<validators::Administration>(*s.engine, *s.accounts);
+  s.access = std::make_unique<Access>(s);
+  addAccountRoutes(impl_->router);
+  addWorkspaceRoutes(impl_->router);
+  addRecordRoutes(impl_->router);
+  addCsvRoutes(impl_->router);
+  addAdminRoutes(impl_->router);
+  if (impl_->options.demo) createDemoIfEmpty(s, impl_->options.samples_dir, std::cout);
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl_->options.host, impl_->options.port));
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(impl_->options.max_threads);
+  params->setMaxQueued(1024);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(15, 0));
+  params->setTimeout(Poco::Timespan(60, 0));
+  impl_->pool = std::make_unique<Poco::ThreadPool>(4, impl_->options.max_threads);
+  impl_->http = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(impl_->router, impl_->services),
+                                                        *impl_->pool, socket, params);
+  impl_->http->start();
+}
+
+void Server::stop() {
+  if (impl_ && impl_->http) {
+    impl_->http->stopAll(true);
+    impl_->http.reset();
+    impl_->pool->joinAll();
+  }
+}
+
+int Server::port() const { return impl_->http ? impl_->http->port() : impl_->options.port; }
+
+}  // namespace worktable::server

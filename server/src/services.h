@@ -1,0 +1,25 @@
+// The long-lived parts a request handler uses, built once at start-up.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "worktable/accounts/accounts.h"
+#include "worktable/tables/engine.h"
+#include "worktable/validators/administration.h"
+
+namespace worktable::server {
+
+class Access;
+
+struct Services {
+  std::unique_ptr<sql::Database> db;
+  std::unique_ptr<tables::Engine> engine;
+  std::unique_ptr<accounts::Accounts> accounts;
+  std::unique_ptr<validators::Administration> administration;
+  std::unique_ptr<Access> access;
+  std::filesystem::path data_dir;
+  std::filesystem::path web_dir;
+};
+
+}  // namespace worktable::server

@@ -1,0 +1,40 @@
+// A Change is the one value every record mutation travels as: the engine builds it,
+// validators inspect and amend it, the store applies it, the history records it.
+// Not thread-safe; it lives for one write.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "worktable/tables/schema.h"
+
+namespace worktable::tables {
+
+enum class ChangeKind { kInsert, kUpdate, kDelete };
+
+struct Change {
+  ChangeKind kind = ChangeKind::kInsert;
+  const Table* table = nullptr;
+  Id record_id = 0;             // 0 for an insert until it is stored
+  int64_t version = 0;          // the stored version before the change (0 for an insert)
+  Values before;                // stored values (empty for an insert)
+  Values after;                 // values after the change (empty for a delete)
+  std::vector<std::string> written;  // fields the caller wrote, whether or not they differ
+  std::string actor;
+  bool system = false;          // the system's own write: no validators, read-only fields writable
+
+  // The value of `field` after the change (null when absent).
+  const Value& get(const std::string& field) const;
+  // The value of `field` before the change (null when absent).
+  const Value& old(const std::string& field) const;
+  // True when `field` differs between before and after.
+  bool changes(const std::string& field) const;
+  // True when the caller wrote `field` (even with its current value).
+  bool writes(const std::string& field) const;
+  // Fields whose value differs, in the table's order.
+  std::vector<std::string> changedFields() const;
+  // Amends the value of `field` after the change (validators use it).
+  void set(const std::string& field, Value value) { after[field] = std::move(value); }
+};
+
+}  // namespace worktable::tables

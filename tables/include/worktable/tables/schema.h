@@ -1,0 +1,101 @@
+// Descriptions of what the engine stores: field types and values, fields, tables,
+// workspaces, records. Plain values, freely copyable; the specs (`TableSpec`, `FieldSpec`)
+// describe what to create, the others what exists.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace worktable::tables {
+
+using Id = int64_t;
+
+enum class FieldType { kText, kNumber, kCheckbox, kSelect, kEmail, kDate };
+
+// The name API.md uses for a type ("text", "number", ...).
+const char* typeName(FieldType type);
+// The type of an API name; nullopt for an unknown one.
+std::optional<FieldType> typeFromName(const std::string& name);
+
+// A cell: null, a checkbox, a number, or text (text, select, email and date are text).
+using Value = std::variant<std::monostate, bool, double, std::string>;
+// Values of a record keyed by field name.
+using Values = std::map<std::string, Value>;
+
+inline bool isNull(const Value& value) { return std::holds_alternative<std::monostate>(value); }
+
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::kText;
+  std::vector<std::string> options;  // the choices of a select
+  bool read_only = false;            // people may not write it; validators may
+};
+
+struct TableSpec {
+  std::string name;
+  std::vector<FieldSpec> fields;
+  std::string kind;  // names the validators attached to the table ("" for none)
+};
+
+struct Field {
+  Id id = 0;
+  std::string name;
+  FieldType type = FieldType::kText;
+  std::vector<std::string> options;
+  bool read_only = false;
+};
+
+struct Table {
+  Id id = 0;
+  Id workspace_id = 0;
+  Id company_id = 0;
+  std::string name;
+  std::string kind;
+  std::vector<Field> fields;  // in display order
+
+  // The field called `name`, or nullptr.
+  const Field* field(const std::string& name) const;
+};
+
+struct Workspace {
+  Id id = 0;
+  Id company_id = 0;
+  std::string name;
+  std::string created_by;  // the actor who created it
+};
+
+struct Company {
+  Id id = 0;
+  std::string name;
+};
+
+struct Record {
+  Id id = 0;
+  int64_t version = 0;
+  Values values;  // every field of the table, null included
+};
+
+struct RecordQuery {
+  int64_t offset = 0;
+  int64_t limit = 100;
+  std::string sort;  // a field name, or empty for insertion order
+  bool desc = false;
+  std::string search;  // matched, ignoring case, inside text-like and number fields
+};
+
+struct RecordPage {
+  int64_t total = 0;
+  std::vector<Record> records;
+};
+
+struct HistoryEntry {
+  std::string at;     // ISO 8601 UTC
+  std::string actor;
+  std::map<std::string, std::pair<Value, Value>> changes;  // field -> (before, after)
+};
+
+}  // namespace worktable::tables

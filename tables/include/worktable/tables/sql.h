@@ -1,0 +1,175 @@
+// A thin SQL layer that every store of the project speaks: a Database hands out
+// connections inside transactions; a Connection prepares statements once and keeps them.
+// SQL text uses `?1`, `?2` placeholders; user-chosen names never appear in it (tables and
+// columns are named from ids). A Connection is used by one thread at a time; a Database
+// is thread-safe. Backend errors surface as worktable::Error of kind kInternal.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace worktable::sql {
+
+enum class Backend { kSqlite, kPostgresql };
+
+// A prepared statement. Bind parameters (1-based), then step through rows with next().
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  virtual void reset() = 0;
+  virtual void bindNull(int index) = 0;
+  virtual void bind(int index, int64_t value) = 0;
+  virtual void bind(int index, double value) = 0;
+  virtual void bind(int index, std::string_view value) = 0;
+  // Steps to the next row; false when there is none (a write statement runs to completion).
+  virtual bool next() = 0;
+  virtual bool isNull(int column) const = 0;
+  virtual int64_t getInt(int column) const = 0;
+  virtual double getDouble(int column) const = 0;
+  virtual std::string getText(int column) const = 0;
+  // Rows changed by the last write statement.
+  virtual int64_t changes() const = 0;
+
+  void bind(int index, int value) { bind(index, static_cast<int64_t>(value)); }
+  void bind(int index, bool value) { bind(index, static_cast<int64_t>(value ? 1 : 0)); }
+  void bind(int index, const std::string& value) { bind(index, std::string_view(value)); }
+  void bind(int index, const char* value) { bind(index, std::string_view(value)); }
+  void bind(int index, std::nullptr_t) { bindNull(index); }
+  template <class T>
+  void bind(int index, const std::optional<T>& value) {
+    if (value) bind(index, *value); else bindNull(index);
+  }
+};
+
+class Connection;
+
+// A statement in use: binds the arguments, resets the statement when it goes out of scope.
+class Query {
+ public:
+  Query(Statement& statement) : statement_(&statement) {}
+  Query(Query&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
+  Query(const Query&) = delete;
+  ~Query() { if (statement_) statement_->reset(); }
+
+  bool next() { return statement_->next(); }
+  bool isNull(int column) const { return statement_->isNull(column); }
+  int64_t getInt(int column) const { return statement_->getInt(column); }
+  double getDouble(int column) const { return statement_->getDouble(column); }
+  std::string getText(int column) const { return statement_->getText(column); }
+  std::optional<std::string> getOptionalText(int column) const {
+    if (isNull(column)) return std::nullopt;
+    return getText(column);
+  }
+  int64_t changes() const { return statement_->changes(); }
+  Statement& statement() { return *statement_; }
+
+ private:
+  Statement* statement_;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Backend backend() const = 0;
+  // Prepares `sql` on first use and returns the cached statement afterwards.
+  virtual Statement& prepare(const std::string& sql) = 0;
+  // Runs one or more statements without results (DDL, pragmas).
+  virtual void exec(const std::string& sql) = 0;
+
+  // Prepares, binds `args` in order and returns the query ready to step.
+  template <class... Args>
+  Query query(const std::string& sql, const Args&... args) {
+    Statement& statement = prepare(sql);
+    statement.reset();
+    int index = 1;
+    (statement.bind(index++, args), ...);
+    return Query(statement);
+  }
+  // Runs a write statement and returns the number of rows it changed.
+  template <class... Args>
+  int64_t run(const std::string& sql, const Args&... args) {
+    Query q = query(sql, args...);
+    q.next();
+    return q.changes();
+  }
+  // Runs `fn` inside a savepoint: its writes are undone alone when it throws.
+  template <class F>
+  auto savepoint(F&& fn) -> decltype(fn()) {
+    exec("SAVEPOINT sp");
+    try {
+      if constexpr (std::is_void_v<decltype(fn())>) {
+        fn();
+        exec("RELEASE sp");
+      } else {
+        auto result = fn();
+        exec("RELEASE sp");
+        return result;
+      }
+    } catch (...) {
+      exec("ROLLBACK TO sp; RELEASE sp");
+      throw;
+    }
+  }
+};
+
+// The connection of a transaction: stores take it to compose their writes into one commit.
+using Tx = Connection;
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  // Opens `sqlite:PATH` (or a plain path). Throws Error on a bad URL or an unopenable file.
+  static std::unique_ptr<Database> open(const std::string& url);
+
+  virtual Backend backend() const = 0;
+
+  // Runs fn(tx) in a write transaction, one writer at a time; commits when fn returns,
+  // rolls back and rethrows when it throws.
+  template <class F>
+  auto write(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return run(true, std::forward<F>(fn));
+  }
+  // Runs fn(tx) in a read transaction on a consistent snapshot.
+  template <class F>
+  auto read(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return run(false, std::forward<F>(fn));
+  }
+
+ protected:
+  // A borrowed connection inside an open transaction; finish() commits or rolls back.
+  class Lease {
+   public:
+    virtual ~Lease() = default;
+    virtual Connection& connection() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+  };
+  virtual std::unique_ptr<Lease> begin(bool write) = 0;
+
+ private:
+  template <class F>
+  auto run(bool write, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    std::unique_ptr<Lease> lease = begin(write);
+    try {
+      if constexpr (std::is_void_v<decltype(fn(lease->connection()))>) {
+        fn(lease->connection());
+        lease->commit();
+      } else {
+        auto result = fn(lease->connection());
+        lease->commit();
+        return result;
+      }
+    } catch (...) {
+      lease->rollback();
+      throw;
+    }
+  }
+};
+
+}  // namespace worktable::sql

@@ -1,0 +1,302 @@
+// The record half of the engine: the one change path, reads, and history.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "table_sql.h"
+#include "worktable/tables/clock.h"
+#include "worktable/tables/engine.h"
+#include "worktable/tables/error.h"
+
+namespace worktable::tables {
+namespace {
+
+Poco::Dynamic::Var toVar(const Value& value) {
+  if (const bool* flag = std::get_if<bool>(&value)) return *flag;
+  if (const double* number = std::get_if<double>(&value)) return *number;
+  if (const std::string* text = std::get_if<std::string>(&value)) return *text;
+  return Poco::Dynamic::Var();
+}
+
+Value fromVar(const Poco::Dynamic::Var& var) {
+  if (var.isEmpty()) return Value();
+  if (var.type() == typeid(bool)) return var.extract<bool>();
+  if (var.isString()) return var.extract<std::string>();
+  if (var.isNumeric()) return var.convert<double>();
+  return var.convert<std::string>();
+}
+
+std::string historyJson(const Change& change) {
+  Poco::JSON::Object changes(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const std::string& field : change.changedFields()) {
+    Poco::JSON::Array pair;
+    pair.add(toVar(change.old(field)));
+    pair.add(toVar(change.get(field)));
+    changes.set(field, pair);
+  }
+  std::ostringstream out;
+  changes.stringify(out);
+  return out.str();
+}
+
+Values nullValues(const Table& table) {
+  Values values;
+  for (const Field& field : table.fields) values[field.name] = Value();
+  return values;
+}
+
+}  // namespace
+
+std::string columnType(FieldType type) {
+  switch (type) {
+    case FieldType::kNumber: return "REAL";
+    case FieldType::kCheckbox: return "INTEGER";
+    default: return "TEXT COLLATE NOCASE";
+  }
+}
+
+void bindValue(sql::Statement& statement, int index, const Value& value) {
+  if (const bool* flag = std::get_if<bool>(&value)) statement.bind(index, *flag);
+  else if (const double* number = std::get_if<double>(&value)) statement.bind(index, *number);
+  else if (const std::string* text = std::get_if<std::string>(&value)) statement.bind(index, *text);
+  else statement.bindNull(index);
+}
+
+Value readValue(const sql::Query& query, int column, FieldType type) {
+  if (query.isNull(column)) return Value();
+  switch (type) {
+    case FieldType::kNumber: return query.getDouble(column);
+    case FieldType::kCheckbox: return query.getInt(column) != 0;
+    default: return query.getText(column);
+  }
+}
+
+std::string recordColumns(const Table& table) {
+  std::string columns = "id, version";
+  for (const Field& field : table.fields) columns += ", " + columnName(field.id);
+  return columns;
+}
+
+Record readRecord(const sql::Query& query, const Table& table) {
+  Record record{query.getInt(0), query.getInt(1), {}};
+  int column = 2;
+  for (const Field& field : table.fields) record.values[field.name] = readValue(query, column++, field.type);
+  return record;
+}
+
+Record Engine::insert(Tx& tx, const Table& table, const Values& values, const std::string& actor) {
+  return insertChange(tx, table, values, actor, false);
+}
+
+Record Engine::insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor) {
+  return insertChange(tx, table, values, actor, true);
+}
+
+Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor,
+                            bool system) {
+  Change change{ChangeKind::kInsert, &table, 0, 0, {}, nullValues(table), {}, actor, system};
+  for (const auto& [name, value] : values) {
+    change.after[name] = value;
+    change.written.push_back(name);
+  }
+  return apply(tx, change);
+}
+
+Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& values,
+                      std::optional<int64_t> version, const std::string& actor) {
+  std::optional<Record> stored = record(tx, table, record_id);
+  if (!stored) throw notFound("Record " + std::to_string(record_id));
+  if (version && *version != stored->version) {
+    throw conflict("stale_version", "Record " + std::to_string(record_id) +
+                                        " was changed meanwhile (it is at version " + std::to_string(stored->version) +
+                                        ", you sent " + std::to_string(*version) +
+                                        "). Reload it and apply your change again.");
+  }
+  Change change{ChangeKind::kUpdate, &table, record_id, stored->version, stored->values, stored->values, {}, actor};
+  for (const auto& [name, value] : values) {
+    change.after[name] = value;
+    change.written.push_back(name);
+  }
+  return apply(tx, change);
+}
+
+void Engine::remove(Tx& tx, const Table& table, Id record_id, const std::string& actor) {
+  std::optional<Record> stored = record(tx, table, record_id);
+  if (!stored) throw notFound("Record " + std::to_string(record_id));
+  Change change{ChangeKind::kDelete, &table, record_id, stored->version, stored->values, nullValues(table), {}, actor};
+  apply(tx, change);
+}
+
+Record Engine::apply(Tx& tx, Change& change) {
+  const Table& table = *change.table;
+  for (const std::string& name : change.written) {
+    const Field* field = table.field(name);
+    if (!field) {
+      throw invalidValue("unknown_field", "Table \"" + table.name + "\" has no field \"" + name +
+                                              "\"; check the spelling or add the field first.", name);
+    }
+    checkValue(*field, change.get(name));
+    if (field->read_only && !change.system && change.changes(name)) {
+      throw conflict("immutable_field", "\"" + name + "\" is read-only; it is filled in for you.", name);
+    }
+  }
+  if (!change.system) {
+    for (const auto& validator : validatorsOf(table.kind)) validator->check(tx, *this, change);
+  }
+  for (const Field& field : table.fields) {
+    if (change.changes(field.name)) checkValue(field, change.get(field.name));
+  }
+
+  Record result{change.record_id, change.version, change.after};
+  std::vector<std::string> changed = change.changedFields();
+  if (change.kind == ChangeKind::kDelete) {
+    tx.run("DELETE FROM " + tableName(table.id) + " WHERE id = ?1", change.record_id);
+  } else if (change.kind == ChangeKind::kInsert) {
+    std::string columns = "version", params = "1";
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      columns += ", " + columnName(table.fields[i].id);
+      params += ", ?" + std::to_string(i + 1);
+    }
+    sql::Statement& statement =
+        tx.prepare("INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ") RETURNING id");
+    statement.reset();
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
+    }
+    sql::Query q(statement);
+    q.next();
+    result.id = change.record_id = q.getInt(0);
+    result.version = 1;
+  } else if (!changed.empty()) {
+    std::string sets = "version = version + 1";
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      sets += ", " + columnName(table.fields[i].id) + " = ?" + std::to_string(i + 1);
+    }
+    size_t id_index = table.fields.size() + 1;
+    sql::Statement& statement =
+        tx.prepare("UPDATE " + tableName(table.id) + " SET " + sets + " WHERE id = ?" + std::to_string(id_index));
+    statement.reset();
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
+    }
+    statement.bind(static_cast<int>(id_index), change.record_id);
+    sql::Query q(statement);
+    q.next();
+    result.version = change.version + 1;
+  }
+  if (!changed.empty() || change.kind == ChangeKind::kDelete) {
+    tx.run("INSERT INTO history (table_id, record_id, at, actor, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
+           table.id, change.record_id, nowIso(), change.actor, historyJson(change));
+  }
+  return result;
+}
+
+std::optional<Record> Engine::record(Tx& tx, const Table& table, Id record_id) const {
+  sql::Query q = tx.query("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " WHERE id = ?1",
+                          record_id);
+  if (!q.next()) return std::nullopt;
+  return readRecord(q, table);
+}
+
+RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query) const {
+  if (query.limit < 1 || query.limit > 1000) throw badRequest("limit must be between 1 and 1000.");
+  if (query.offset < 0) throw badRequest("offset must be 0 or more.");
+  std::string where;
+  std::string pattern;
+  if (!query.search.empty()) {
+    for (char c : query.search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern = "%" + pattern + "%";
+    for (const Field& field : table.fields) {
+      if (field.type == FieldType::kCheckbox) continue;
+      where += (where.empty() ? " WHERE " : " OR ") + columnName(field.id) + " LIKE ?3 ESCAPE '\\'";
+    }
+    if (where.empty()) where = " WHERE 0";
+  }
+  std::string order = " ORDER BY ";
+  if (!query.sort.empty()) {
+    const Field* field = table.field(query.sort);
+    if (!field) throw badRequest("Cannot sort by \"" + query.sort + "\": the table has no such field.");
+    order += columnName(field->id) + (query.desc ? " DESC, " : ", ");
+  }
+  order += query.desc ? "id DESC" : "id";
+
+  RecordPage page;
+  {
+    sql::Statement& count = tx.prepare("SELECT count(*) FROM " + tableName(table.id) +
+                                       where);
+    count.reset();
+    if (!pattern.empty()) count.bind(3, pattern);
+    sql::Query q(count);
+    q.next();
+    page.total = q.getInt(0);
+  }
+  sql::Statement& select = tx.prepare("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + where +
+                                      order + " LIMIT ?1 OFFSET ?2");
+  select.reset();
+  select.bind(1, query.limit);
+  select.bind(2, query.offset);
+  if (!pattern.empty()) select.bind(3, pattern);
+  sql::Query q(select);
+  while (q.next()) page.records.push_back(readRecord(q, table));
+  return page;
+}
+
+std::vector<Record> Engine::find(Tx& tx, const Table& table, const std::string& name, const Value& value) const {
+  const Field* field = table.field(name);
+  if (!field) throw notFound("Field \"" + name + "\"");
+  std::vector<Record> result;
+  sql::Statement& statement = tx.prepare("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) +
+                                         " WHERE " + columnName(field->id) + " = ?1 ORDER BY id");
+  statement.reset();
+  bindValue(statement, 1, value);
+  sql::Query q(statement);
+  while (q.next()) result.push_back(readRecord(q, table));
+  return result;
+}
+
+int64_t Engine::count(Tx& tx, const Table& table, const Values& equal) const {
+  std::string where;
+  int placeholder = 0;
+  for (const auto& entry : equal) {
+    const Field* field = table.field(entry.first);
+    if (!field) throw notFound("Field \"" + entry.first + "\"");
+    where += (where.empty() ? " WHERE " : " AND ") + columnName(field->id) + " = ?" + std::to_string(++placeholder);
+  }
+  sql::Statement& statement = tx.prepare("SELECT count(*) FROM " + tableName(table.id) + where);
+  statement.reset();
+  int index = 1;
+  for (const auto& entry : equal) bindValue(statement, index++, entry.second);
+  sql::Query q(statement);
+  q.next();
+  return q.getInt(0);
+}
+
+void Engine::forEach(Tx& tx, const Table& table, const std::function<void(const Record&)>& visit) const {
+  sql::Query q = tx.query("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " ORDER BY id");
+  while (q.next()) visit(readRecord(q, table));
+}
+
+std::vector<HistoryEntry> Engine::history(Tx& tx, const Table& table, Id record_id) const {
+  std::vector<HistoryEntry> entries;
+  sql::Query q = tx.query(
+      "SELECT at, actor, changes FROM history WHERE table_id = ?1 AND record_id = ?2 ORDER BY id", table.id,
+      record_id);
+  while (q.next()) {
+    HistoryEntry entry{q.getText(0), q.getText(1), {}};
+    Poco::JSON::Object::Ptr changes =
+        Poco::JSON::Parser().parse(q.getText(2)).extract<Poco::JSON::Object::Ptr>();
+    for (const auto& [field, pair] : *changes) {
+      Poco::JSON::Array::Ptr values = pair.extract<Poco::JSON::Array::Ptr>();
+      entry.changes[field] = {fromVar(values->get(0)), fromVar(values->get(1))};
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+}  // namespace worktable::tables

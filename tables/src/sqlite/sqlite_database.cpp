@@ -1,0 +1,197 @@
+// SQLite through Poco::Data for opening and configuring the file; hot statements go through
+// the C API on Poco's handle, prepared once per connection (re-executing a Poco Statement
+// re-prepares its SQL every time, see STACK-NOTES.md).
+#include "sqlite/sqlite_database.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <Poco/Data/Session.h>
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "worktable/tables/error.h"
+
+namespace worktable::sql {
+namespace {
+
+Error storeError(sqlite3* db, const std::string& what) {
+  return Error(ErrorKind::kInternal, "internal",
+               what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
+}
+
+class SqliteStatement : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt_, nullptr) != SQLITE_OK) {
+      throw storeError(db, "prepare failed for \"" + sql + "\"");
+    }
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void bindNull(int index) override { check(sqlite3_bind_null(stmt_, index)); }
+  void bind(int index, int64_t value) override { check(sqlite3_bind_int64(stmt_, index, value)); }
+  void bind(int index, double value) override { check(sqlite3_bind_double(stmt_, index, value)); }
+  void bind(int index, std::string_view value) override {
+    check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                            SQLITE_TRANSIENT));
+  }
+  bool next() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error error = storeError(db_, "statement failed");
+    sqlite3_reset(stmt_);
+    throw error;
+  }
+  bool isNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  int64_t getInt(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double getDouble(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string getText(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (!text) return {};
+    return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
+  }
+  int64_t changes() const override { return sqlite3_changes64(db_); }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw storeError(db_, "bind failed");
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+class SqliteConnection : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) : session_("SQLite", path) {
+    db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+         "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+  }
+  ~SqliteConnection() override {
+    // Finalize our statements before Poco closes the handle.
+    statements_.clear();
+  }
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  Statement& prepare(const std::string& sql) override {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return *found->second;
+    auto statement = std::make_unique<SqliteStatement>(db_, sql);
+    Statement& result = *statement;
+    statements_.emplace(sql, std::move(statement));
+    return result;
+  }
+
+  void exec(const std::string& sql) override {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message ? message : "unknown error";
+      sqlite3_free(message);
+      throw Error(ErrorKind::kInternal, "internal", "SQL failed (" + text + "): " + sql);
+    }
+  }
+
+ private:
+  Poco::Data::Session session_;
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+};
+
+class SqliteDatabase::ReadLease : public Lease {
+ public:
+  ReadLease(SqliteDatabase& database, std::unique_ptr<SqliteConnection> connection)
+      : database_(database), connection_(std::move(connection)) {
+    connection_->exec("BEGIN");
+  }
+  ~ReadLease() override { database_.giveBack(std::move(connection_)); }
+  Connection& connection() override { return *connection_; }
+  void commit() override { connection_->exec("COMMIT"); }
+  void rollback() noexcept override {
+    try {
+      connection_->exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+
+ private:
+  SqliteDatabase& database_;
+  std::unique_ptr<SqliteConnection> connection_;
+};
+
+class SqliteDatabase::WriteLease : public Lease {
+ public:
+  WriteLease(std::mutex& mutex, SqliteConnection& connection) : lock_(mutex), connection_(connection) {
+    connection_.exec("BEGIN IMMEDIATE");
+  }
+  Connection& connection() override { return connection_; }
+  void commit() override { connection_.exec("COMMIT"); }
+  void rollback() noexcept override {
+    try {
+      connection_.exec("ROLLBACK");
+    } catch (...) {
+    }
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  SqliteConnection& connection_;
+};
+
+SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
+  Poco::Data::SQLite::Connector::registerConnector();
+  try {
+    writer_ = std::make_unique<SqliteConnection>(path_);
+  } catch (const Poco::Exception& e) {
+    throw Error(ErrorKind::kInternal, "internal", "Cannot open database " + path_ + ": " + e.displayText());
+  }
+}
+
+SqliteDatabase::~SqliteDatabase() = default;
+
+std::unique_ptr<Database::Lease> SqliteDatabase::begin(bool write) {
+  if (write) return std::make_unique<WriteLease>(write_mutex_, *writer_);
+  return std::make_unique<ReadLease>(*this, takeReader());
+}
+
+std::unique_ptr<SqliteConnection> SqliteDatabase::takeReader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!readers_.empty()) {
+      auto connection = std::move(readers_.back());
+      readers_.pop_back();
+      return connection;
+    }
+  }
+  return std::make_unique<SqliteConnection>(path_);
+}
+
+void SqliteDatabase::giveBack(std::unique_ptr<SqliteConnection> connection) {
+  std::lock_guard lock(readers_mutex_);
+  readers_.push_back(std::move(connection));
+}
+
+std::unique_ptr<Database> Database::open(const std::string& url) {
+  std::string path = url;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
+    throw Error(ErrorKind::kBadRequest, "unsupported_database",
+                "PostgreSQL is not available in this build yet; use sqlite:PATH.");
+  }
+  if (path.empty()) throw badRequest("The database URL names no file; use sqlite:PATH.");
+  return std::make_unique<SqliteDatabase>(path);
+}
+
+}  // namespace worktable::sql

@@ -1,0 +1,40 @@
+// The SQLite backend of sql::Database: one file, WAL, one writer connection guarded by a
+// mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY), and a pool of
+// reader connections that grows to the number of threads reading at once.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "worktable/tables/sql.h"
+
+namespace worktable::sql {
+
+class SqliteConnection;
+
+class SqliteDatabase : public Database {
+ public:
+  explicit SqliteDatabase(std::string path);
+  ~SqliteDatabase() override;
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+ protected:
+  std::unique_ptr<Lease> begin(bool write) override;
+
+ private:
+  class ReadLease;
+  class WriteLease;
+
+  std::unique_ptr<SqliteConnection> takeReader();
+  void giveBack(std::unique_ptr<SqliteConnection> connection);
+
+  std::string path_;
+  std::mutex write_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+};
+
+}  // namespace worktable::sql

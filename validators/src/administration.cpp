@@ -1,0 +1,94 @@
+#include "worktable/validators/administration.h"
+
+#include "worktable/tables/error.h"
+#include "worktable/tables/migrations.h"
+
+namespace worktable::validators {
+namespace {
+
+const std::vector<std::string> kMigrations = {
+    "CREATE TABLE administrations (company_id INTEGER PRIMARY KEY REFERENCES companies(id),"
+    " workspace_id INTEGER NOT NULL UNIQUE REFERENCES workspaces(id), users_table_id INTEGER NOT NULL,"
+    " licenses_total INTEGER NOT NULL)",
+};
+
+}  // namespace
+
+Administration::Administration(tables::Engine& engine, accounts::Accounts& accounts)
+    : engine_(engine), accounts_(accounts) {
+  engine_.database().write([](Tx& tx) { sql::migrate(tx, "administration", kMigrations); });
+}
+
+tables::TableSpec Administration::usersTableSpec() {
+  using tables::FieldType;
+  return tables::TableSpec{
+      "Users",
+      {
+          {"User ID", FieldType::kText, {}, false},
+          {"First Name", FieldType::kText, {}, false},
+          {"Last Name", FieldType::kText, {}, false},
+          {"Email", FieldType::kEmail, {}, false},
+          {"Status", FieldType::kSelect, {"Active", "Inactive"}, false},
+          {"External?", FieldType::kCheckbox, {}, false},
+          {"Validation result", FieldType::kText, {}, true},
+      },
+      kUsersKind,
+  };
+}
+
+NewCompany Administration::createCompany(Tx& tx, const std::string& name, const Owner& owner) {
+  tables::Company company = engine_.createCompany(tx, name);
+  accounts::Account account =
+      accounts_.create(tx, owner.email, owner.first_name, owner.last_name, owner.password_hash);
+  accounts_.addMembership(tx, account.id, company.id, true, false);
+  tables::Workspace workspace = engine_.createWorkspace(tx, company.id, "Administration", owner.email);
+  tables::Table users = engine_.createTable(tx, workspace.id, usersTableSpec());
+  tx.run("INSERT INTO administrations (company_id, workspace_id, users_table_id, licenses_total)"
+         " VALUES (?1, ?2, ?3, ?4)",
+         company.id, workspace.id, users.id, kStartingLicenses);
+  // The owner's row is the system's doing, so it is written as the system: the validators
+  // that watch people's edits would refuse the read-only result field.
+  tables::Values row = {
+      {"User ID", owner.email},      {"First Name", owner.first_name}, {"Last Name", owner.last_name},
+      {"Email", owner.email},        {"Status", std::string("Active")}, {"External?", false},
+      {"Validation result", std::string("OK")},
+  };
+  engine_.insertAsSystem(tx, users, row, owner.email);
+  return NewCompany{company, account};
+}
+
+std::optional<AdministrationInfo> Administration::ofCompany(Tx& tx, Id company_id) const {
+  sql::Query q = tx.query(
+      "SELECT workspace_id, users_table_id, licenses_total FROM administrations WHERE company_id = ?1", company_id);
+  if (!q.next()) return std::nullopt;
+  return AdministrationInfo{company_id, q.getInt(0), q.getInt(1), static_cast<int>(q.getInt(2))};
+}
+
+Licenses Administration::licenses(Tx& tx, Id company_id) const {
+  std::optional<AdministrationInfo> info = ofCompany(tx, company_id);
+  if (!info) throw notFound("The Administration of company " + std::to_string(company_id));
+  std::optional<tables::Table> users = engine_.table(tx, info->users_table_id);
+  tables::Value active = std::string("Active");
+  int64_t used = engine_.count(tx, *users, {{"Status", active}}) -
+                 engine_.count(tx, *users, {{"Status", active}, {"External?", true}});
+  return Licenses{info->licenses_total, used};
+}
+
+Licenses Administration::setLicenses(Tx& tx, Id company_id, int64_t total) {
+  Licenses current = licenses(tx, company_id);
+  if (total < 0) throw invalidValue("invalid_value", "The number of licenses cannot be negative.", "total");
+  if (total < current.used) {
+    throw conflict("licenses_in_use", std::to_string(current.used) + " licenses are in use, so the total cannot be " +
+                                          std::to_string(total) + ". Set users Inactive first, or keep at least " +
+                                          std::to_string(current.used) + ".", "total");
+  }
+  tx.run("UPDATE administrations SET licenses_total = ?1 WHERE company_id = ?2", total, company_id);
+  return Licenses{total, current.used};
+}
+
+bool Administration::isAdministrationWorkspace(Tx& tx, Id workspace_id) const {
+  sql::Query q = tx.query("SELECT 1 FROM administrations WHERE workspace_id = ?1", workspace_id);
+  return q.next();
+}
+
+}  // namespace worktable::validators
