@@ -12,22 +12,35 @@ constexpr std::chrono::hours kSessionLifetime{24 * 30};
 
 const std::vector<std::string> kMigrations = {
     "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " email TEXT NOT NULL COLLATE NOCASE UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL,"
-    " password_hash TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
+    " email TEXT NOT NULL COLLATE NOCASE UNIQUE, user_id TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    " first_name TEXT NOT NULL, last_name TEXT NOT NULL, password_hash TEXT NOT NULL DEFAULT '',"
+    " active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
     "CREATE TABLE memberships (account_id INTEGER NOT NULL REFERENCES accounts(id),"
     " company_id INTEGER NOT NULL REFERENCES companies(id), admin INTEGER NOT NULL DEFAULT 0,"
-    " external INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, company_id));"
-    "CREATE INDEX memberships_company ON memberships(company_id);"
+    " external INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1, row_id INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (account_id, company_id));"
+    "CREATE INDEX memberships_company_row ON memberships(company_id, row_id);"
     "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),"
     " csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"
-    "CREATE INDEX sessions_account ON sessions(account_id);",
+    "CREATE INDEX sessions_account ON sessions(account_id);"
+    "CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    " kind TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);"
+    "CREATE INDEX tokens_account ON tokens(account_id, kind);",
 };
 
-const std::string kAccountColumns = "id, email, first_name, last_name, active";
+const std::string kAccountColumns = "id, email, first_name, last_name, active, user_id, password_hash <> ''";
+const std::string kMembershipColumns = "account_id, company_id, admin, external, active, row_id";
 
 Account readAccount(const sql::Query& q) {
-  return Account{q.getInt(0), q.getText(1), q.getText(2), q.getText(3), q.getInt(4) != 0};
+  return Account{q.getInt(0), q.getText(1), q.getText(2), q.getText(3), q.getInt(4) != 0, q.getText(5),
+                 q.getInt(6) != 0};
 }
+
+Membership readMembership(const sql::Query& q) {
+  return Membership{q.getInt(0), q.getInt(1), q.getInt(2) != 0, q.getInt(3) != 0, q.getInt(4) != 0, q.getInt(5)};
+}
+
+const char* kindName(TokenKind kind) { return kind == TokenKind::kInvitation ? "invitation" : "reset"; }
 
 // A valid Argon2id hash of a random password, verified against when the email is unknown
 // so that the answer takes as long as for a known one.
@@ -42,18 +55,22 @@ Accounts::Accounts(sql::Database& db) : db_(db) {
   db_.write([](Tx& tx) { sql::migrate(tx, "accounts", kMigrations); });
 }
 
-Account Accounts::create(Tx& tx, const std::string& email, const std::string& first_name,
-                         const std::string& last_name, const std::string& password_hash) {
-  if (auto existing = byEmail(tx, email)) {
-    throw conflict("duplicate_email", "Email " + email + " is already used by another account; use another address.",
-                   "email");
+Account Accounts::create(Tx& tx, const NewAccount& account) {
+  if (byEmail(tx, account.email)) {
+    throw conflict("duplicate_email", "Email " + account.email + " is already used by another account; use another address.",
+                   "Email");
+  }
+  if (byUserId(tx, account.user_id)) {
+    throw conflict("duplicate_user_id", "User ID " + account.user_id + " is already used by another account; choose another.",
+                   "User ID");
   }
   sql::Query q = tx.query(
-      "INSERT INTO accounts (email, first_name, last_name, password_hash, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-      email, first_name, last_name, password_hash, nowIso());
+      "INSERT INTO accounts (email, user_id, first_name, last_name, password_hash, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+      account.email, account.user_id, account.first_name, account.last_name, account.password_hash, nowIso());
   q.next();
-  return Account{q.getInt(0), email, first_name, last_name, true};
+  return Account{q.getInt(0), account.email, account.first_name, account.last_name, true, account.user_id,
+                 !account.password_hash.empty()};
 }
 
 std::optional<Account> Accounts::byId(Tx& tx, Id id) const {
@@ -68,29 +85,74 @@ std::optional<Account> Accounts::byEmail(Tx& tx, const std::string& email) const
   return readAccount(q);
 }
 
+std::optional<Account> Accounts::byUserId(Tx& tx, const std::string& user_id) const {
+  sql::Query q = tx.query("SELECT " + kAccountColumns + " FROM accounts WHERE user_id = ?1", user_id);
+  if (!q.next()) return std::nullopt;
+  return readAccount(q);
+}
+
+void Accounts::updateProfile(Tx& tx, Id account_id, const std::string& first_name, const std::string& last_name,
+                             const std::string& email) {
+  std::optional<Account> holder = byEmail(tx, email);
+  if (holder && holder->id != account_id) {
+    throw conflict("duplicate_email", "Email " + email + " is already used by another account; use another address.",
+                   "Email");
+  }
+  tx.run("UPDATE accounts SET first_name = ?1, last_name = ?2, email = ?3 WHERE id = ?4", first_name, last_name,
+         email, account_id);
+}
+
 void Accounts::setPasswordHash(Tx& tx, Id account_id, const std::string& password_hash) {
   tx.run("UPDATE accounts SET password_hash = ?1 WHERE id = ?2", password_hash, account_id);
 }
 
-void Accounts::addMembership(Tx& tx, Id account_id, Id company_id, bool admin, bool external) {
-  tx.run("INSERT INTO memberships (account_id, company_id, admin, external) VALUES (?1, ?2, ?3, ?4)"
-         " ON CONFLICT (account_id, company_id) DO UPDATE SET admin = excluded.admin, external = excluded.external",
-         account_id, company_id, admin, external);
+void Accounts::addMembership(Tx& tx, const Membership& m) {
+  tx.run("INSERT INTO memberships (account_id, company_id, admin, external, active, row_id)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (account_id, company_id) DO UPDATE SET"
+         " admin = excluded.admin, external = excluded.external, active = excluded.active, row_id = excluded.row_id",
+         m.account_id, m.company_id, m.admin, m.external, m.active, m.row_id);
+  refreshActive(tx, m.account_id);
 }
 
 std::vector<Membership> Accounts::memberships(Tx& tx, Id account_id) const {
   std::vector<Membership> result;
   sql::Query q = tx.query(
-      "SELECT company_id, admin, external FROM memberships WHERE account_id = ?1 ORDER BY company_id", account_id);
-  while (q.next()) result.push_back(Membership{q.getInt(0), q.getInt(1) != 0, q.getInt(2) != 0});
+      "SELECT " + kMembershipColumns + " FROM memberships WHERE account_id = ?1 ORDER BY company_id", account_id);
+  while (q.next()) result.push_back(readMembership(q));
   return result;
 }
 
 std::optional<Membership> Accounts::membership(Tx& tx, Id account_id, Id company_id) const {
-  sql::Query q = tx.query("SELECT admin, external FROM memberships WHERE account_id = ?1 AND company_id = ?2",
+  sql::Query q = tx.query("SELECT " + kMembershipColumns + " FROM memberships WHERE account_id = ?1 AND company_id = ?2",
                           account_id, company_id);
   if (!q.next()) return std::nullopt;
-  return Membership{company_id, q.getInt(0) != 0, q.getInt(1) != 0};
+  return readMembership(q);
+}
+
+std::optional<Membership> Accounts::membershipOfRow(Tx& tx, Id company_id, Id row_id) const {
+  sql::Query q = tx.query("SELECT " + kMembershipColumns + " FROM memberships WHERE company_id = ?1 AND row_id = ?2",
+                          company_id, row_id);
+  if (!q.next()) return std::nullopt;
+  return readMembership(q);
+}
+
+void Accounts::setMembershipActive(Tx& tx, Id account_id, Id company_id, bool active) {
+  tx.run("UPDATE memberships SET active = ?1 WHERE account_id = ?2 AND company_id = ?3", active, account_id,
+         company_id);
+  if (!active) endSessions(tx, account_id);
+  refreshActive(tx, account_id);
+}
+
+void Accounts::removeMembership(Tx& tx, Id account_id, Id company_id) {
+  tx.run("DELETE FROM memberships WHERE account_id = ?1 AND company_id = ?2", account_id, company_id);
+  endSessions(tx, account_id);
+  refreshActive(tx, account_id);
+}
+
+void Accounts::refreshActive(Tx& tx, Id account_id) {
+  tx.run("UPDATE accounts SET active = EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND active = 1)"
+         " WHERE id = ?1",
+         account_id);
 }
 
 Session Accounts::login(const std::string& email, const std::string& password) {
@@ -101,7 +163,7 @@ Session Accounts::login(const std::string& email, const std::string& password) {
   std::optional<Found> found = db_.read([&](Tx& tx) -> std::optional<Found> {
     sql::Query q = tx.query("SELECT " + kAccountColumns + ", password_hash FROM accounts WHERE email = ?1", email);
     if (!q.next()) return std::nullopt;
-    return Found{readAccount(q), q.getText(5)};
+    return Found{readAccount(q), q.getText(7)};
   });
   bool valid = verifyPassword(found && !found->hash.empty() ? found->hash : decoyHash(), password);
   if (!found || found->hash.empty() || !valid || !found->account.active) {
@@ -117,13 +179,22 @@ Session Accounts::login(const std::string& email, const std::string& password) {
   return session;
 }
 
+bool Accounts::checkPassword(Id account_id, const std::string& password) {
+  std::string hash = db_.read([&](Tx& tx) {
+    sql::Query q = tx.query("SELECT password_hash FROM accounts WHERE id = ?1", account_id);
+    return q.next() ? q.getText(0) : std::string();
+  });
+  return verifyPassword(hash.empty() ? decoyHash() : hash, password) && !hash.empty();
+}
+
 std::optional<Session> Accounts::authenticate(Tx& tx, const std::string& token) const {
   sql::Query q = tx.query(
-      "SELECT a.id, a.email, a.first_name, a.last_name, a.active, s.csrf_token FROM sessions s"
-      " JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.active = 1",
+      "SELECT a.id, a.email, a.first_name, a.last_name, a.active, a.user_id, a.password_hash <> '', s.csrf_token"
+      " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+      " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.active = 1",
       hashToken(token), nowIso());
   if (!q.next()) return std::nullopt;
-  return Session{{}, q.getText(5), readAccount(q)};
+  return Session{{}, q.getText(7), readAccount(q)};
 }
 
 void Accounts::logout(Tx& tx, const std::string& token) {
@@ -132,6 +203,47 @@ void Accounts::logout(Tx& tx, const std::string& token) {
 
 void Accounts::endSessions(Tx& tx, Id account_id) {
   tx.run("DELETE FROM sessions WHERE account_id = ?1", account_id);
+}
+
+std::string Accounts::issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
+  tx.run("DELETE FROM tokens WHERE account_id = ?1 AND kind = ?2", account_id, kindName(kind));
+  std::string token = newToken();
+  tx.run("INSERT INTO tokens (token_hash, account_id, kind, expires_at) VALUES (?1, ?2, ?3, ?4)", hashToken(token),
+         account_id, kindName(kind), isoIn(lifetime));
+  return token;
+}
+
+Id Accounts::useToken(Tx& tx, const std::string& token, TokenKind kind) {
+  std::string hash = hashToken(token);
+  Id account_id = 0;
+  std::string expires_at;
+  {
+    sql::Query q = tx.query("SELECT account_id, expires_at FROM tokens WHERE token_hash = ?1 AND kind = ?2"
+                            " AND used_at IS NULL",
+                            hash, kindName(kind));
+    if (!q.next()) {
+      throw Error(ErrorKind::kBadRequest, "invalid_token",
+                  "This link is not valid or was already used; ask for a new one.", "token");
+    }
+    account_id = q.getInt(0);
+    expires_at = q.getText(1);
+  }
+  if (expires_at <= nowIso()) {
+    throw conflict("token_expired",
+                   kind == TokenKind::kInvitation
+                       ? "This invitation has expired; ask your admin to send it again (saving your row resends it)."
+                       : "This reset link has expired; ask for a new one from the login page.",
+                   "token");
+  }
+  tx.run("UPDATE tokens SET used_at = ?1 WHERE token_hash = ?2", nowIso(), hash);
+  return account_id;
+}
+
+bool Accounts::hasLiveInvitation(Tx& tx, Id account_id) const {
+  sql::Query q = tx.query("SELECT 1 FROM tokens WHERE account_id = ?1 AND kind = 'invitation' AND used_at IS NULL"
+                          " AND expires_at > ?2",
+                          account_id, nowIso());
+  return q.next();
 }
 
 }  // namespace worktable::accounts

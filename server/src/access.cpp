@@ -17,7 +17,7 @@ const char* roleName(Role role) {
 std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account,
                                    const tables::Workspace& workspace) const {
   std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, workspace.company_id);
-  if (!member || member->external) return std::nullopt;
+  if (!member || member->external || !member->active) return std::nullopt;
   if (services_.administration->isAdministrationWorkspace(tx, workspace.id)) {
     if (!member->admin) return std::nullopt;
     return Role::kAdmin;
@@ -58,7 +58,7 @@ tables::Id Access::company(sql::Tx& tx, const accounts::Account& account, tables
                            bool admin_only) const {
   std::vector<accounts::Membership> memberships = services_.accounts->memberships(tx, account.id);
   for (const accounts::Membership& member : memberships) {
-    if (member.external || (requested != 0 && member.company_id != requested)) continue;
+    if (member.external || !member.active || (requested != 0 && member.company_id != requested)) continue;
     if (admin_only && !member.admin) continue;
     return member.company_id;
   }

@@ -27,6 +27,7 @@ class WorktableApp : public Poco::Util::ServerApplication {
     add("data", "data folder (default ./data)");
     add("db", "database URL: sqlite:PATH (default sqlite:<data>/worktable.db)");
     add("smtp", "SMTP server HOST:PORT (default: write mails under <data>/outbox/)");
+    add("public-url", "start of the links in mails (default http://HOST:PORT)");
     add("web", "folder of the web UI's static files");
     add("samples", "folder of the demo data");
     add("no-demo", "do not create the demo company in an empty store", false);
@@ -50,7 +51,9 @@ class WorktableApp : public Poco::Util::ServerApplication {
     } else if (name == "db") {
       options_.db_url = value;
     } else if (name == "smtp") {
-      smtp_ = value;
+      options_.smtp = value;
+    } else if (name == "public-url") {
+      options_.public_url = value;
     } else if (name == "web") {
       options_.web_dir = value;
     } else if (name == "samples") {
@@ -85,7 +88,6 @@ class WorktableApp : public Poco::Util::ServerApplication {
     defaults.samples_dir = WORKTABLE_SAMPLES_DIR;
     return defaults;
   }();
-  std::string smtp_;
   bool help_ = false;
 };
 

@@ -37,12 +37,19 @@ void signup(Context& ctx) {
   checkEmail(owner.email);
   accounts::checkPasswordStrength(password);
   Services& s = ctx.services();
-  bool taken = s.db->read([&](sql::Tx& tx) { return s.accounts->byEmail(tx, owner.email).has_value(); });
-  if (taken) {
-    throw conflict("duplicate_email", "An account with " + owner.email +
-                                          " exists already; log in instead, or use another email.", "email");
+  // One login may found several companies: an existing account signs up again with its
+  // own password.
+  std::optional<accounts::Account> existing =
+      s.db->read([&](sql::Tx& tx) { return s.accounts->byEmail(tx, owner.email); });
+  if (existing) {
+    if (!s.accounts->checkPassword(existing->id, password)) {
+      throw conflict("duplicate_email", "An account with " + owner.email +
+                                            " exists already; log in instead, or use another email.", "email");
+    }
+    owner.existing_account = existing->id;
+  } else {
+    owner.password_hash = accounts::hashPassword(password);
   }
-  owner.password_hash = accounts::hashPassword(password);
   validators::NewCompany created =
       s.db->write([&](sql::Tx& tx) { return s.administration->createCompany(tx, company, owner); });
   Poco::JSON::Object answer(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -101,9 +108,43 @@ void me(Context& ctx) {
   ctx.sendJson(200, answer);
 }
 
+void acceptInvitation(Context& ctx) {
+  Poco::JSON::Object::Ptr body = ctx.json();
+  std::string token = requireString(*body, "token");
+  std::string password = requireString(*body, "password");
+  accounts::checkPasswordStrength(password);
+  std::string hash = accounts::hashPassword(password);
+  Services& s = ctx.services();
+  accounts::Account account = s.db->write([&](sql::Tx& tx) { return s.lifecycle->acceptInvitation(tx, token, hash); });
+  Poco::JSON::Object answer;
+  answer.set("account", accountJson(account));
+  ctx.sendJson(200, answer);
+}
+
+void forgotPassword(Context& ctx) {
+  std::string email = requireString(*ctx.json(), "email");
+  Services& s = ctx.services();
+  s.db->write([&](sql::Tx& tx) { s.lifecycle->requestPasswordReset(tx, email); });
+  ctx.sendJson(202, Poco::JSON::Object().set("message", "If an active account has this email, a reset link is on its way."));
+}
+
+void resetPassword(Context& ctx) {
+  Poco::JSON::Object::Ptr body = ctx.json();
+  std::string token = requireString(*body, "token");
+  std::string password = requireString(*body, "password");
+  accounts::checkPasswordStrength(password);
+  std::string hash = accounts::hashPassword(password);
+  Services& s = ctx.services();
+  s.db->write([&](sql::Tx& tx) { s.lifecycle->resetPassword(tx, token, hash); });
+  ctx.sendNoContent();
+}
+
 }  // namespace
 
 void addAccountRoutes(Router& router) {
+  router.add("POST", "/api/v1/invitations/accept", acceptInvitation);
+  router.add("POST", "/api/v1/password/forgot", forgotPassword);
+  router.add("POST", "/api/v1/password/reset", resetPassword);
   router.add("POST", "/api/v1/signup", signup);
   router.add("POST", "/api/v1/login", login);
   router.add("POST", "/api/v1/logout", logout);

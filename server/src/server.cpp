@@ -11,6 +11,7 @@
 #include "access.h"
 #include "demo.h"
 #include "http.h"
+#include "mail_sender.h"
 #include "routes.h"
 #include "services.h"
 #include "static_files.h"
@@ -70,6 +71,7 @@ struct Server::Impl {
   ServerOptions options;
   Services services;
   Router router;
+  std::unique_ptr<MailSender> mail;
   std::unique_ptr<Poco::ThreadPool> pool;
   std::unique_ptr<Poco::Net::HTTPServer> http;
 };
@@ -85,8 +87,18 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.db = sql::Database::open(url);
   s.engine = std::make_unique<tables::Engine>(*s.db);
   s.accounts = std::make_unique<accounts::Accounts>(*s.db);
+  s.outbox = std::make_unique<accounts::Outbox>(*s.db);
   s.administration = std::make_unique<validators::Administration>(*s.engine, *s.accounts);
+  std::string public_url = impl_->options.public_url;
+  if (public_url.empty()) {
+    public_url = "http://" + impl_->options.host + ":" + std::to_string(impl_->options.port);
+  }
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  s.users.reset(new validators::UsersContext{*s.accounts, *s.outbox, *s.administration, public_url});
+  validators::attachUsersValidators(*s.engine, *s.users);
+  s.lifecycle = std::make_unique<validators::Lifecycle>(*s.users);
   s.access = std::make_unique<Access>(s);
+  impl_->mail = std::make_unique<MailSender>(*s.db, *s.outbox, s.data_dir / "outbox", impl_->options.smtp);
   addAccountRoutes(impl_->router);
   addWorkspaceRoutes(impl_->router);
   addRecordRoutes(impl_->router);
@@ -109,9 +121,11 @@ void Server::start() {
   impl_->http = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(impl_->router, impl_->services),
                                                         *impl_->pool, socket, params);
   impl_->http->start();
+  impl_->mail->start();
 }
 
 void Server::stop() {
+  if (impl_ && impl_->mail) impl_->mail->stop();
   if (impl_ && impl_->http) {
     impl_->http->stopAll(true);
     impl_->http.reset();

@@ -5,8 +5,11 @@
 #include <memory>
 
 #include "worktable/accounts/accounts.h"
+#include "worktable/accounts/outbox.h"
 #include "worktable/tables/engine.h"
 #include "worktable/validators/administration.h"
+#include "worktable/validators/lifecycle.h"
+#include "worktable/validators/users_validators.h"
 
 namespace worktable::server {
 
@@ -16,7 +19,10 @@ struct Services {
   std::unique_ptr<sql::Database> db;
   std::unique_ptr<tables::Engine> engine;
   std::unique_ptr<accounts::Accounts> accounts;
+  std::unique_ptr<accounts::Outbox> outbox;
   std::unique_ptr<validators::Administration> administration;
+  std::unique_ptr<validators::UsersContext> users;
+  std::unique_ptr<validators::Lifecycle> lifecycle;
   std::unique_ptr<Access> access;
   std::filesystem::path data_dir;
   std::filesystem::path web_dir;

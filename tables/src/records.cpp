@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "table_sql.h"
@@ -45,6 +46,14 @@ Values nullValues(const Table& table) {
   Values values;
   for (const Field& field : table.fields) values[field.name] = Value();
   return values;
+}
+
+Change makeChange(ChangeKind kind, const Table& table, const std::string& actor) {
+  Change change;
+  change.kind = kind;
+  change.table = &table;
+  change.actor = actor;
+  return change;
 }
 
 }  // namespace
@@ -96,7 +105,9 @@ Record Engine::insertAsSystem(Tx& tx, const Table& table, const Values& values, 
 
 Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor,
                             bool system) {
-  Change change{ChangeKind::kInsert, &table, 0, 0, {}, nullValues(table), {}, actor, system};
+  Change change = makeChange(ChangeKind::kInsert, table, actor);
+  change.after = nullValues(table);
+  change.system = system;
   for (const auto& [name, value] : values) {
     change.after[name] = value;
     change.written.push_back(name);
@@ -114,7 +125,11 @@ Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& va
                                         ", you sent " + std::to_string(*version) +
                                         "). Reload it and apply your change again.");
   }
-  Change change{ChangeKind::kUpdate, &table, record_id, stored->version, stored->values, stored->values, {}, actor};
+  Change change = makeChange(ChangeKind::kUpdate, table, actor);
+  change.record_id = record_id;
+  change.version = stored->version;
+  change.before = stored->values;
+  change.after = stored->values;
   for (const auto& [name, value] : values) {
     change.after[name] = value;
     change.written.push_back(name);
@@ -125,7 +140,11 @@ Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& va
 void Engine::remove(Tx& tx, const Table& table, Id record_id, const std::string& actor) {
   std::optional<Record> stored = record(tx, table, record_id);
   if (!stored) throw notFound("Record " + std::to_string(record_id));
-  Change change{ChangeKind::kDelete, &table, record_id, stored->version, stored->values, nullValues(table), {}, actor};
+  Change change = makeChange(ChangeKind::kDelete, table, actor);
+  change.record_id = record_id;
+  change.version = stored->version;
+  change.before = stored->values;
+  change.after = nullValues(table);
   apply(tx, change);
 }
 
@@ -137,16 +156,25 @@ Record Engine::apply(Tx& tx, Change& change) {
       throw invalidValue("unknown_field", "Table \"" + table.name + "\" has no field \"" + name +
                                               "\"; check the spelling or add the field first.", name);
     }
-    checkValue(*field, change.get(name));
+    checkType(*field, change.get(name));
+    try {
+      checkShape(*field, change.get(name));
+    } catch (const Error& problem) {
+      change.problems.emplace(name, problem);
+    }
     if (field->read_only && !change.system && change.changes(name)) {
       throw conflict("immutable_field", "\"" + name + "\" is read-only; it is filled in for you.", name);
     }
   }
+  std::vector<std::string> flagged;
+  for (const auto& entry : change.problems) flagged.push_back(entry.first);
   if (!change.system) {
     for (const auto& validator : validatorsOf(table.kind)) validator->check(tx, *this, change);
   }
+  if (!change.problems.empty()) throw change.problems.begin()->second;
   for (const Field& field : table.fields) {
-    if (change.changes(field.name)) checkValue(field, change.get(field.name));
+    bool taken_in_charge = std::find(flagged.begin(), flagged.end(), field.name) != flagged.end();
+    if (change.changes(field.name) && !taken_in_charge) checkValue(field, change.get(field.name));
   }
 
   Record result{change.record_id, change.version, change.after};
@@ -186,6 +214,7 @@ Record Engine::apply(Tx& tx, Change& change) {
     q.next();
     result.version = change.version + 1;
   }
+  for (const auto& work : change.after_store) work(tx, result);
   if (!changed.empty() || change.kind == ChangeKind::kDelete) {
     tx.run("INSERT INTO history (table_id, record_id, at, actor, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
            table.id, change.record_id, nowIso(), change.actor, historyJson(change));

@@ -51,6 +51,11 @@ std::string lower(std::string text) {
 }  // namespace
 
 void Engine::checkValue(const Field& field, const Value& value) {
+  checkType(field, value);
+  checkShape(field, value);
+}
+
+void Engine::checkType(const Field& field, const Value& value) {
   if (isNull(value)) return;
   switch (field.type) {
     case FieldType::kNumber: {
@@ -70,6 +75,11 @@ void Engine::checkValue(const Field& field, const Value& value) {
     throw Error(ErrorKind::kTooLarge, "value_too_large",
                 "Field \"" + field.name + "\" holds at most 100,000 bytes; shorten the value.", field.name);
   }
+}
+
+void Engine::checkShape(const Field& field, const Value& value) {
+  const std::string* text = std::get_if<std::string>(&value);
+  if (!text) return;
   switch (field.type) {
     case FieldType::kSelect:
       if (std::find(field.options.begin(), field.options.end(), *text) == field.options.end()) {
@@ -103,7 +113,7 @@ Value Engine::parseValue(const Field& field, const std::string& text) {
   if (field.type == FieldType::kText) {
     if (text.empty()) return Value();
     Value value = text;
-    checkValue(field, value);
+    checkType(field, value);
     return value;
   }
   std::string cell = trim(text);
@@ -128,7 +138,7 @@ Value Engine::parseValue(const Field& field, const std::string& text) {
     default:
       value = cell;
   }
-  checkValue(field, value);
+  checkType(field, value);
   return value;
 }
 

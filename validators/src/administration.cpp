@@ -38,10 +38,12 @@ tables::TableSpec Administration::usersTableSpec() {
 
 NewCompany Administration::createCompany(Tx& tx, const std::string& name, const Owner& owner) {
   tables::Company company = engine_.createCompany(tx, name);
-  accounts::Account account =
-      accounts_.create(tx, owner.email, owner.first_name, owner.last_name, owner.password_hash);
-  accounts_.addMembership(tx, account.id, company.id, true, false);
-  tables::Workspace workspace = engine_.createWorkspace(tx, company.id, "Administration", owner.email);
+  std::optional<accounts::Account> account;
+  if (owner.existing_account != 0) account = accounts_.byId(tx, owner.existing_account);
+  if (!account) {
+    account = accounts_.create(tx, {owner.email, owner.email, owner.first_name, owner.last_name, owner.password_hash});
+  }
+  tables::Workspace workspace = engine_.createWorkspace(tx, company.id, "Administration", account->email);
   tables::Table users = engine_.createTable(tx, workspace.id, usersTableSpec());
   tx.run("INSERT INTO administrations (company_id, workspace_id, users_table_id, licenses_total)"
          " VALUES (?1, ?2, ?3, ?4)",
@@ -49,12 +51,14 @@ NewCompany Administration::createCompany(Tx& tx, const std::string& name, const 
   // The owner's row is the system's doing, so it is written as the system: the validators
   // that watch people's edits would refuse the read-only result field.
   tables::Values row = {
-      {"User ID", owner.email},      {"First Name", owner.first_name}, {"Last Name", owner.last_name},
-      {"Email", owner.email},        {"Status", std::string("Active")}, {"External?", false},
+      {"User ID", account->user_id},      {"First Name", account->first_name},
+      {"Last Name", account->last_name},  {"Email", account->email},
+      {"Status", std::string("Active")},  {"External?", false},
       {"Validation result", std::string("OK")},
   };
-  engine_.insertAsSystem(tx, users, row, owner.email);
-  return NewCompany{company, account};
+  tables::Record record = engine_.insertAsSystem(tx, users, row, account->email);
+  accounts_.addMembership(tx, {account->id, company.id, true, false, true, record.id});
+  return NewCompany{company, *account};
 }
 
 std::optional<AdministrationInfo> Administration::ofCompany(Tx& tx, Id company_id) const {

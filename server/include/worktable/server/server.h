@@ -14,6 +14,8 @@ struct ServerOptions {
   int port = 8080;
   std::filesystem::path data_dir = "data";
   std::string db_url;               // empty: sqlite:<data_dir>/worktable.db
+  std::string smtp;                 // HOST:PORT, or empty to write mails under <data_dir>/outbox/
+  std::string public_url;           // start of links in mails; empty: http://<host>:<port>
   std::filesystem::path web_dir;    // static files served at /
   std::filesystem::path samples_dir;  // demo data loaded into an empty store
   bool demo = true;                 // create the demo company when the store is empty

@@ -3,10 +3,14 @@
 // Not thread-safe; it lives for one write.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "worktable/tables/error.h"
 #include "worktable/tables/schema.h"
+#include "worktable/tables/sql.h"
 
 namespace worktable::tables {
 
@@ -22,6 +26,13 @@ struct Change {
   std::vector<std::string> written;  // fields the caller wrote, whether or not they differ
   std::string actor;
   bool system = false;          // the system's own write: no validators, read-only fields writable
+  // Written values of the right type but the wrong shape (a bad email, date or option), by
+  // field. A validator that takes charge of one erases it (and keeps or fixes the value);
+  // any left after the validators refuses the change.
+  std::map<std::string, Error> problems;
+  // Work that needs the stored record (an insert's new id), run right after it is written,
+  // in the same transaction; a throw here still rolls everything back.
+  std::vector<std::function<void(sql::Tx&, const Record&)>> after_store;
 
   // The value of `field` after the change (null when absent).
   const Value& get(const std::string& field) const;

@@ -79,8 +79,12 @@ class Engine {
   // Oldest first; empty when the record never existed.
   std::vector<HistoryEntry> history(Tx& tx, const Table& table, Id record_id) const;
 
-  // Checks that `value` fits `field`; throws kInvalidValue naming the field.
+  // Checks that `value` fits `field`: checkType, then checkShape.
   static void checkValue(const Field& field, const Value& value);
+  // Checks the value's kind (text, number, bool) and size; throws kInvalidValue or kTooLarge.
+  static void checkType(const Field& field, const Value& value);
+  // Checks the shape of text (an email, a date, an option); throws kInvalidValue.
+  static void checkShape(const Field& field, const Value& value);
   // Reads a cell typed as text (CSV) into a value of the field's type; throws kInvalidValue.
   static Value parseValue(const Field& field, const std::string& text);
   // The text form of a value, as CSV writes it.

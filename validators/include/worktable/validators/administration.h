@@ -36,6 +36,7 @@ struct Owner {
   std::string first_name;
   std::string last_name;
   std::string password_hash;
+  Id existing_account = 0;  // an account that already exists founds another company
 };
 
 struct NewCompany {
@@ -52,8 +53,9 @@ class Administration {
   static tables::TableSpec usersTableSpec();
 
   // Creates a company, its Administration workspace and Users table, and its owner: an
-  // account that is the company's admin, with an Active row holding its first license.
-  // Throws Error(kConflict, "duplicate_email") when the owner's email is taken.
+  // account (new, or `owner.existing_account`) that is the company's admin, with an Active
+  // row holding its first license. Throws Error(kConflict, "duplicate_email") when a new
+  // owner's email is taken.
   NewCompany createCompany(Tx& tx, const std::string& name, const Owner& owner);
 
   std::optional<AdministrationInfo> ofCompany(Tx& tx, Id company_id) const;

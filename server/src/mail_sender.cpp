@@ -1,0 +1,105 @@
+#include "mail_sender.h"
+
+#include <Poco/Net/MailMessage.h>
+#include <Poco/Net/MailRecipient.h>
+#include <Poco/Net/SMTPClientSession.h>
+#include <Poco/Timestamp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include "worktable/tables/error.h"
+
+namespace worktable::server {
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(200);
+constexpr int kBatch = 50;
+constexpr const char* kSender = "Worktable <no-reply@worktable.invalid>";
+
+void compose(const accounts::Mail& mail, Poco::Net::MailMessage& message) {
+  message.setSender(kSender);
+  message.addRecipient(Poco::Net::MailRecipient(Poco::Net::MailRecipient::PRIMARY_RECIPIENT, mail.to));
+  message.setSubject(Poco::Net::MailMessage::encodeWord(mail.subject, "UTF-8"));
+  message.setDate(Poco::Timestamp());
+  message.setContentType("text/plain; charset=UTF-8");
+  message.setContent(mail.body, Poco::Net::MailMessage::ENCODING_8BIT);
+}
+
+}  // namespace
+
+MailSender::MailSender(sql::Database& db, accounts::Outbox& outbox, std::filesystem::path outbox_dir, std::string smtp)
+    : db_(db), outbox_(outbox), outbox_dir_(std::move(outbox_dir)) {
+  if (!smtp.empty()) {
+    auto colon = smtp.rfind(':');
+    smtp_host_ = smtp.substr(0, colon);
+    if (colon != std::string::npos) smtp_port_ = static_cast<uint16_t>(std::stoi(smtp.substr(colon + 1)));
+  }
+  std::filesystem::create_directories(outbox_dir_);
+}
+
+MailSender::~MailSender() { stop(); }
+
+void MailSender::start() {
+  running_ = true;
+  thread_ = std::thread([this] {
+    while (running_) {
+      try {
+        deliverDue();
+      } catch (const std::exception& e) {
+        std::cerr << "mail: " << e.what() << std::endl;
+      }
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, kPollInterval, [this] { return !running_; });
+    }
+  });
+}
+
+void MailSender::stop() {
+  if (!running_.exchange(false)) return;
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int MailSender::deliverDue() {
+  std::vector<accounts::QueuedMail> due = db_.read([&](sql::Tx& tx) { return outbox_.due(tx, kBatch); });
+  int delivered = 0;
+  for (const accounts::QueuedMail& mail : due) {
+    try {
+      deliver(mail);
+      db_.write([&](sql::Tx& tx) { outbox_.markSent(tx, mail.id); });
+      ++delivered;
+    } catch (const Poco::Exception& e) {
+      auto retry = std::chrono::seconds(std::min(300, 1 << std::min(mail.attempts, 9)));
+      db_.write([&](sql::Tx& tx) { outbox_.markFailed(tx, mail.id, e.displayText(), retry); });
+      std::cerr << "mail " << mail.id << " to " << mail.mail.to << " not accepted (" << e.displayText()
+                << "); retrying in " << retry.count() << " s" << std::endl;
+    }
+  }
+  return delivered;
+}
+
+void MailSender::deliver(const accounts::QueuedMail& mail) {
+  Poco::Net::MailMessage message;
+  compose(mail.mail, message);
+  if (smtp_host_.empty()) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%08lld.eml", static_cast<long long>(mail.id));
+    std::filesystem::path file = outbox_dir_ / name;
+    std::filesystem::path partial = file;
+    partial += ".part";
+    {
+      std::ofstream out(partial, std::ios::binary);
+      message.write(out);
+    }
+    std::filesystem::rename(partial, file);
+    return;
+  }
+  Poco::Net::SMTPClientSession session(smtp_host_, smtp_port_);
+  session.login();
+  session.sendMessage(message);
+  session.close();
+}
+
+}  // namespace worktable::server

@@ -1,0 +1,46 @@
+// Rules that carry a row's edits over to its account: profile, deactivation, removal.
+#include "users_rows.h"
+#include "worktable/tables/error.h"
+
+namespace worktable::validators {
+
+void ProfileSync::check(sql::Tx& tx, const tables::Engine& engine, tables::Change& change) const {
+  if (change.kind != tables::ChangeKind::kUpdate) return;
+  if (!change.changes(kFirstName) && !change.changes(kLastName) && !change.changes(kEmail)) return;
+  std::optional<accounts::Membership> member = rowAccount(tx, context_, change);
+  if (!member) return;
+  for (const std::string& field : {kFirstName, kLastName, kEmail}) {
+    if (isBlank(change.get(field))) {
+      throw invalidValue("required_field", "\"" + field + "\" cannot be empty: row " + std::to_string(change.record_id) +
+                                               " has an account. Write a value.", field);
+    }
+  }
+  if (change.problems.count(kEmail)) return;  // the engine refuses the malformed email
+  std::string email = text(change.get(kEmail));
+  std::optional<accounts::Account> holder = context_.accounts.byEmail(tx, email);
+  if (holder && holder->id != member->account_id) {
+    throw conflict("duplicate_email", "Email " + email + " is already used by " +
+                                          describeHolder(tx, context_, engine, *change.table, *holder) +
+                                          ". Change that row's email to free it, or use another address.",
+                   kEmail);
+  }
+  context_.accounts.updateProfile(tx, member->account_id, text(change.get(kFirstName)), text(change.get(kLastName)),
+                                  email);
+}
+
+void Deactivation::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
+  if (change.kind != tables::ChangeKind::kUpdate) return;
+  if (text(change.old(kStatus)) != kActive || text(change.get(kStatus)) == kActive) return;
+  if (std::optional<accounts::Membership> member = rowAccount(tx, context_, change)) {
+    context_.accounts.setMembershipActive(tx, member->account_id, member->company_id, false);
+  }
+}
+
+void AccountRemoval::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
+  if (change.kind != tables::ChangeKind::kDelete) return;
+  if (std::optional<accounts::Membership> member = rowAccount(tx, context_, change)) {
+    context_.accounts.removeMembership(tx, member->account_id, member->company_id);
+  }
+}
+
+}  // namespace worktable::validators

@@ -1,0 +1,121 @@
+// The preconditions of an activation and the provisioning of the account.
+#include "users_rows.h"
+#include "worktable/tables/error.h"
+#include "worktable/validators/lifecycle.h"
+
+namespace worktable::validators {
+namespace {
+
+std::string noLicenseMessage(const Licenses& licenses) {
+  return "No license free: " + std::to_string(licenses.used) + " of " + std::to_string(licenses.total) +
+         " in use. Set a user Inactive or add licenses in Plan & billing.";
+}
+
+void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
+                    const accounts::Account& account) {
+  std::string token = context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
+  std::optional<tables::Company> company = engine.company(tx, company_id);
+  context.outbox.queue(tx, invitationMail(context, company ? company->name : "your company", account, token));
+}
+
+}  // namespace
+
+void RequiredFields::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
+  if (!activatesNewAccount(tx, context_, change)) return;
+  std::vector<std::string> missing;
+  for (const std::string& field : {kUserId, kFirstName, kLastName, kEmail}) {
+    if (isBlank(change.get(field))) missing.push_back(field);
+  }
+  if (missing.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    list += (i == 0 ? "" : (i + 1 == missing.size() ? " and " : ", ")) + missing[i];
+  }
+  refuseActivation(change, "Fill in " + list + ", then set Status to Active again.");
+}
+
+void ValidEmail::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
+  auto problem = change.problems.find(kEmail);
+  if (problem == change.problems.end()) return;
+  std::string message = "Email \"" + text(change.get(kEmail)) + "\" is not a valid address: write it as name@example.com";
+  if (activatesNewAccount(tx, context_, change)) {
+    change.problems.erase(problem);
+    refuseActivation(change, message + ", then set Status to Active again.");
+  } else if (!rowAccount(tx, context_, change)) {
+    // A row without an account is a draft: keep it, and say what to fix.
+    change.problems.erase(problem);
+    change.set(kResult, change.changes(kResult) ? text(change.get(kResult)) + " " + message + "." : message + ".");
+  }
+}
+
+void UniqueIdentity::check(sql::Tx& tx, const tables::Engine& engine, tables::Change& change) const {
+  if (!activatesNewAccount(tx, context_, change)) return;
+  std::string user_id = text(change.get(kUserId));
+  if (std::optional<accounts::Account> holder = context_.accounts.byUserId(tx, user_id)) {
+    return refuseActivation(change, "User ID " + user_id + " is already used by " +
+                                        describeHolder(tx, context_, engine, *change.table, *holder) +
+                                        ". Choose another User ID, then set Status to Active again.");
+  }
+  std::string email = text(change.get(kEmail));
+  if (std::optional<accounts::Account> holder = context_.accounts.byEmail(tx, email)) {
+    refuseActivation(change, "Email " + email + " is already used by " +
+                                 describeHolder(tx, context_, engine, *change.table, *holder) +
+                                 ". Change that row's email to free it, or use another address.");
+  }
+}
+
+void LicenseLimit::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
+  if (change.kind == tables::ChangeKind::kDelete || text(change.get(kStatus)) != kActive) return;
+  if (text(change.old(kStatus)) == kActive || isTrue(change.get(kExternal))) return;
+  Licenses licenses = context_.administration.licenses(tx, change.table->company_id);
+  if (licenses.free() > 0) return;
+  if (rowAccount(tx, context_, change)) {
+    throw conflict("license_limit", noLicenseMessage(licenses), kStatus);
+  }
+  refuseActivation(change, noLicenseMessage(licenses));
+}
+
+void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, tables::Change& change) const {
+  if (change.kind == tables::ChangeKind::kDelete || text(change.get(kStatus)) != kActive) return;
+  tables::Id company_id = change.table->company_id;
+  std::optional<accounts::Membership> member = rowAccount(tx, context_, change);
+  if (!member) {
+    if (isTrue(change.get(kExternal))) return;
+    change.set(kResult, std::string("OK"));
+    accounts::NewAccount fresh{text(change.get(kEmail)), text(change.get(kUserId)), text(change.get(kFirstName)),
+                               text(change.get(kLastName)), ""};
+    UsersContext& context = context_;
+    change.after_store.push_back([&context, &engine, fresh, company_id](sql::Tx& tx, const tables::Record& record) {
+      accounts::Account account = context.accounts.create(tx, fresh);
+      context.accounts.addMembership(tx, {account.id, company_id, false, false, true, record.id});
+      sendInvitation(tx, context, engine, company_id, account);
+    });
+    return;
+  }
+  if (member->external) return;
+  if (text(change.old(kStatus)) != kActive) {
+    context_.accounts.setMembershipActive(tx, member->account_id, company_id, true);
+  }
+  std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
+  if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id)) {
+    sendInvitation(tx, context_, engine, company_id, *account);
+    change.set(kResult, std::string("OK (the invitation had expired: a new one was sent)"));
+  }
+}
+
+void attachUsersValidators(tables::Engine& engine, UsersContext& context) {
+  auto add = [&](auto validator) { engine.addValidator(kUsersKind, std::make_shared<decltype(validator)>(validator)); };
+  add(ExternalRowsReadOnly(context));
+  add(ImmutableAfterCreation(context));
+  add(DeleteOnlyWhenInactive(context));
+  add(ProfileSync(context));
+  add(Deactivation(context));
+  add(RequiredFields(context));
+  add(ValidEmail(context));
+  add(UniqueIdentity(context));
+  add(LicenseLimit(context));
+  add(AccountProvisioning(context));
+  add(AccountRemoval(context));
+}
+
+}  // namespace worktable::validators

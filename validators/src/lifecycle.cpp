@@ -1,0 +1,44 @@
+#include "worktable/validators/lifecycle.h"
+
+namespace worktable::validators {
+
+accounts::Mail invitationMail(const UsersContext& context, const std::string& company, const accounts::Account& account,
+                              const std::string& token) {
+  std::string link = context.base_url + "/accept-invitation?token=" + token;
+  return accounts::Mail{
+      account.email,
+      "Your Worktable account at " + company,
+      "Hello " + account.first_name + ",\n\n" + company + " has created a Worktable account for you (login: " +
+          account.email + ").\nChoose your password with this link, valid for 7 days and usable once:\n\n" + link +
+          "\n\nIf you did not expect this mail, you can ignore it.\n",
+  };
+}
+
+accounts::Account Lifecycle::acceptInvitation(sql::Tx& tx, const std::string& token, const std::string& password_hash) {
+  tables::Id account_id = context_.accounts.useToken(tx, token, accounts::TokenKind::kInvitation);
+  context_.accounts.setPasswordHash(tx, account_id, password_hash);
+  return *context_.accounts.byId(tx, account_id);
+}
+
+void Lifecycle::requestPasswordReset(sql::Tx& tx, const std::string& email) {
+  std::optional<accounts::Account> account = context_.accounts.byEmail(tx, email);
+  if (!account || !account->active) return;
+  std::string token = context_.accounts.issueToken(tx, account->id, accounts::TokenKind::kPasswordReset, kResetLifetime);
+  std::string link = context_.base_url + "/reset-password?token=" + token;
+  context_.outbox.queue(tx, accounts::Mail{
+                                account->email,
+                                "Reset your Worktable password",
+                                "Hello " + account->first_name +
+                                    ",\n\nSomeone (we hope you) asked to reset the password of " + account->email +
+                                    ".\nChoose a new one with this link, valid for 1 hour and usable once:\n\n" + link +
+                                    "\n\nIf it was not you, ignore this mail: your password stays as it is.\n",
+                            });
+}
+
+void Lifecycle::resetPassword(sql::Tx& tx, const std::string& token, const std::string& password_hash) {
+  tables::Id account_id = context_.accounts.useToken(tx, token, accounts::TokenKind::kPasswordReset);
+  context_.accounts.setPasswordHash(tx, account_id, password_hash);
+  context_.accounts.endSessions(tx, account_id);
+}
+
+}  // namespace worktable::validators

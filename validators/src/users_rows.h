@@ -1,0 +1,38 @@
+// Reading a Users-table change: field names, the row's account, and the helpers the rules
+// share (what an activation is, putting one back, naming a row in a message).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "worktable/validators/users_validators.h"
+
+namespace worktable::validators {
+
+inline const std::string kUserId = "User ID";
+inline const std::string kFirstName = "First Name";
+inline const std::string kLastName = "Last Name";
+inline const std::string kEmail = "Email";
+inline const std::string kStatus = "Status";
+inline const std::string kExternal = "External?";
+inline const std::string kResult = "Validation result";
+inline const std::string kActive = "Active";
+inline const std::string kInactive = "Inactive";
+
+// The text of a value ("" for null or a non-text).
+std::string text(const tables::Value& value);
+bool isTrue(const tables::Value& value);
+bool isBlank(const tables::Value& value);
+
+// The account membership linked to the changed row (none for an insert).
+std::optional<accounts::Membership> rowAccount(sql::Tx& tx, UsersContext& context, const tables::Change& change);
+// True when the change saves a row with Status Active that has no account yet.
+bool activatesNewAccount(sql::Tx& tx, UsersContext& context, const tables::Change& change);
+// Refuses an activation softly: Status goes back to what it was, Validation result says why.
+void refuseActivation(tables::Change& change, const std::string& message);
+// "row 12 (Juliette Binoche, Inactive)" for a row of the company's Users table, or a plain
+// description of an account that has no row there.
+std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
+                           const tables::Table& users, const accounts::Account& holder);
+
+}  // namespace worktable::validators
