@@ -64,6 +64,7 @@ std::string optionsJson(const std::vector<std::string>& options) {
 
 std::vector<std::string> parseOptions(const std::string& json) {
   std::vector<std::string> options;
+  if (json == "[]") return options;
   Poco::JSON::Array::Ptr array = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
   for (size_t i = 0; i < array->size(); ++i) options.push_back(array->getElement<std::string>(i));
   return options;

@@ -15,6 +15,11 @@
 namespace worktable::sql {
 namespace {
 
+// More readers than cores only add memory: SQLite reads are CPU-bound once pages are mapped.
+constexpr int kMaxReaders = 8;
+constexpr int kReaderCacheKib = 2048;
+constexpr int kWriterCacheKib = 65536;
+
 Error storeError(sqlite3* db, const std::string& what) {
   return Error(ErrorKind::kInternal, "internal",
                what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
@@ -73,11 +78,19 @@ class SqliteStatement : public Statement {
 
 class SqliteConnection : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) : session_("SQLite", path) {
+  SqliteConnection(const std::string& path, int cache_kib) : session_("SQLite", path) {
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
     sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-         "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+    // Reads go through a shared memory map, so the readers' own caches can stay small.
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+         "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-" + std::to_string(cache_kib) + ";");
+  }
+
+  // Runs a statement without results through the statement cache (BEGIN, COMMIT ...).
+  void step(const std::string& sql) {
+    Statement& statement = prepare(sql);
+    statement.reset();
+    statement.next();
   }
   ~SqliteConnection() override {
     // Finalize our statements before Poco closes the handle.
@@ -114,14 +127,14 @@ class SqliteDatabase::ReadLease : public Lease {
  public:
   ReadLease(SqliteDatabase& database, std::unique_ptr<SqliteConnection> connection)
       : database_(database), connection_(std::move(connection)) {
-    connection_->exec("BEGIN");
+    connection_->step("BEGIN");
   }
   ~ReadLease() override { database_.giveBack(std::move(connection_)); }
   Connection& connection() override { return *connection_; }
-  void commit() override { connection_->exec("COMMIT"); }
+  void commit() override { connection_->step("COMMIT"); }
   void rollback() noexcept override {
     try {
-      connection_->exec("ROLLBACK");
+      connection_->step("ROLLBACK");
     } catch (...) {
     }
   }
@@ -134,13 +147,13 @@ class SqliteDatabase::ReadLease : public Lease {
 class SqliteDatabase::WriteLease : public Lease {
  public:
   WriteLease(std::mutex& mutex, SqliteConnection& connection) : lock_(mutex), connection_(connection) {
-    connection_.exec("BEGIN IMMEDIATE");
+    connection_.step("BEGIN IMMEDIATE");
   }
   Connection& connection() override { return connection_; }
-  void commit() override { connection_.exec("COMMIT"); }
+  void commit() override { connection_.step("COMMIT"); }
   void rollback() noexcept override {
     try {
-      connection_.exec("ROLLBACK");
+      connection_.step("ROLLBACK");
     } catch (...) {
     }
   }
@@ -153,7 +166,7 @@ class SqliteDatabase::WriteLease : public Lease {
 SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
   Poco::Data::SQLite::Connector::registerConnector();
   try {
-    writer_ = std::make_unique<SqliteConnection>(path_);
+    writer_ = std::make_unique<SqliteConnection>(path_, kWriterCacheKib);
   } catch (const Poco::Exception& e) {
     throw Error(ErrorKind::kInternal, "internal", "Cannot open database " + path_ + ": " + e.displayText());
   }
@@ -167,20 +180,31 @@ std::unique_ptr<Database::Lease> SqliteDatabase::begin(bool write) {
 }
 
 std::unique_ptr<SqliteConnection> SqliteDatabase::takeReader() {
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!readers_.empty()) {
-      auto connection = std::move(readers_.back());
-      readers_.pop_back();
-      return connection;
-    }
+  std::unique_lock lock(readers_mutex_);
+  reader_free_.wait(lock, [&] { return !readers_.empty() || readers_open_ < kMaxReaders; });
+  if (!readers_.empty()) {
+    auto connection = std::move(readers_.back());
+    readers_.pop_back();
+    return connection;
   }
-  return std::make_unique<SqliteConnection>(path_);
+  ++readers_open_;
+  lock.unlock();
+  try {
+    return std::make_unique<SqliteConnection>(path_, kReaderCacheKib);
+  } catch (...) {
+    lock.lock();
+    --readers_open_;
+    reader_free_.notify_one();
+    throw;
+  }
 }
 
 void SqliteDatabase::giveBack(std::unique_ptr<SqliteConnection> connection) {
-  std::lock_guard lock(readers_mutex_);
-  readers_.push_back(std::move(connection));
+  {
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(connection));
+  }
+  reader_free_.notify_one();
 }
 
 std::unique_ptr<Database> Database::open(const std::string& url) {

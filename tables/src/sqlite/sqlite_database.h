@@ -1,8 +1,9 @@
 // The SQLite backend of sql::Database: one file, WAL, one writer connection guarded by a
 // mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY), and a pool of
-// reader connections that grows to the number of threads reading at once.
+// at most a few reader connections that threads wait for when all are busy.
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -34,7 +35,9 @@ class SqliteDatabase : public Database {
   std::mutex write_mutex_;
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;  // idle readers
+  int readers_open_ = 0;
 };
 
 }  // namespace worktable::sql
