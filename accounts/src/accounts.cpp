@@ -12,7 +12,7 @@ constexpr std::chrono::hours kSessionLifetime{24 * 30};
 
 const std::vector<std::string> kMigrations = {
     "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " email TEXT NOT NULL COLLATE NOCASE UNIQUE, user_id TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    " email TEXT NOT NULL COLLATE UNICASE UNIQUE, user_id TEXT NOT NULL COLLATE UNICASE UNIQUE,"
     " first_name TEXT NOT NULL, last_name TEXT NOT NULL, password_hash TEXT NOT NULL DEFAULT '',"
     " active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
     "CREATE TABLE memberships (account_id INTEGER NOT NULL REFERENCES accounts(id),"

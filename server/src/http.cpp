@@ -27,9 +27,13 @@ bool sameSecret(const std::string& a, const std::string& b) {
 
 Context::Context(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, Services& services)
     : request_(request), response_(response), services_(services) {
-  Poco::URI uri(request.getURI());
-  path_ = uri.getPath();
-  query_ = uri.getQueryParameters();
+  try {
+    Poco::URI uri(request.getURI());
+    path_ = uri.getPath();
+    query_ = uri.getQueryParameters();
+  } catch (const Poco::Exception&) {
+    malformed_uri_ = true;
+  }
 }
 
 int64_t Context::id(const std::string& name) const {
@@ -124,6 +128,18 @@ const accounts::Session& Context::session() {
   return *session_;
 }
 
+void Context::discardUnreadBody() {
+  if (!request_.hasContentLength() && !request_.getChunkedTransferEncoding()) return;
+  std::istream& in = request_.stream();
+  char buffer[16384];
+  size_t discarded = 0;
+  while (discarded <= kMaxJsonBody && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+    discarded += static_cast<size_t>(in.gcount());
+  }
+  // What was not read would be taken for the next request: close instead.
+  if (!in.eof()) response_.setKeepAlive(false);
+}
+
 void Context::sendJson(int status, const Poco::Dynamic::Var& body) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(body, out);
@@ -131,13 +147,13 @@ void Context::sendJson(int status, const Poco::Dynamic::Var& body) {
 }
 
 void Context::sendNoContent() {
-  response_.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+  response_.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
   response_.setContentLength(0);
   response_.send();
 }
 
 void Context::sendText(int status, const std::string& content_type, const std::string& body) {
-  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response_.setContentType(content_type);
   response_.sendBuffer(body.data(), body.size());
 }
@@ -148,6 +164,7 @@ int statusOf(ErrorKind kind) {
     case ErrorKind::kUnauthenticated: return 401;
     case ErrorKind::kForbidden: return 403;
     case ErrorKind::kNotFound: return 404;
+    case ErrorKind::kMethodNotAllowed: return 405;
     case ErrorKind::kConflict: return 409;
     case ErrorKind::kTooLarge: return 413;
     case ErrorKind::kInvalidValue: return 422;
@@ -173,7 +190,7 @@ void sendError(Poco::Net::HTTPServerResponse& response, const Error& error) {
   body.stringify(out);
   std::string text = out.str();
   if (response.sent()) return;
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(statusOf(error.kind())));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(statusOf(error.kind())));
   response.setContentType("application/json; charset=utf-8");
   response.sendBuffer(text.data(), text.size());
 }

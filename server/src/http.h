@@ -52,6 +52,10 @@ class Context {
   std::optional<std::string> bearerOrCookieToken() const;
   bool viaCookie() const { return via_cookie_; }
 
+  // Reads what is left of the body after an answer, so that the connection can serve the
+  // next request; closes the connection when too much is left.
+  void discardUnreadBody();
+
   void sendJson(int status, const Poco::Dynamic::Var& body);
   void sendNoContent();
   void sendText(int status, const std::string& content_type, const std::string& body);
@@ -65,6 +69,10 @@ class Context {
   std::map<std::string, std::string> params_;
   std::optional<accounts::Session> session_;
   bool via_cookie_ = false;
+  bool malformed_uri_ = false;
+
+ public:
+  bool malformedUri() const { return malformed_uri_; }
 };
 
 // The HTTP status of an error kind.

@@ -44,7 +44,7 @@ bool Router::dispatch(Context& context) const {
     return true;
   }
   if (path_known) {
-    throw Error(ErrorKind::kBadRequest, "method_not_allowed",
+    throw Error(ErrorKind::kMethodNotAllowed, "method_not_allowed",
                 context.method() + " is not allowed on " + context.path() + ".");
   }
   return false;

@@ -31,14 +31,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "same-origin");
     response.set("Content-Security-Policy", kContentSecurityPolicy);
+    Context ctx(request, response, services_);
     try {
-      Context ctx(request, response, services_);
-      if (ctx.path() == "/healthz") return ctx.sendJson(200, Poco::JSON::Object().set("status", "ok"));
-      bool api = ctx.path().rfind("/api/", 0) == 0;
-      if (api) response.set("Cache-Control", "no-store");
-      if (router_.dispatch(ctx)) return;
-      if (!api && serveStatic(ctx)) return;
-      throw Error(ErrorKind::kNotFound, "not_found", "Nothing at " + ctx.path() + "; see API.md for the routes.");
+      handle(ctx);
     } catch (const Error& error) {
       sendError(response, error);
     } catch (const Poco::Exception& e) {
@@ -46,6 +41,22 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception& e) {
       sendError(response, Error(ErrorKind::kInternal, "internal", e.what()));
     }
+    try {
+      ctx.discardUnreadBody();
+    } catch (const std::exception&) {
+      response.setKeepAlive(false);
+    }
+  }
+
+ private:
+  void handle(Context& ctx) {
+    if (ctx.malformedUri()) throw badRequest("The request's address is not a valid URI.");
+    if (ctx.path() == "/healthz") return ctx.sendJson(200, Poco::JSON::Object().set("status", "ok"));
+    bool api = ctx.path().rfind("/api/", 0) == 0;
+    if (api) ctx.response().set("Cache-Control", "no-store");
+    if (router_.dispatch(ctx)) return;
+    if (!api && serveStatic(ctx)) return;
+    throw Error(ErrorKind::kNotFound, "not_found", "Nothing at " + ctx.path() + "; see API.md for the routes.");
   }
 
  private:

@@ -15,6 +15,7 @@
 #include "worktable/tables/clock.h"
 #include "worktable/tables/error.h"
 #include "worktable/tables/migrations.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::tables {
 namespace {
@@ -27,10 +28,10 @@ const std::vector<std::string> kMigrations = {
     " created_by TEXT NOT NULL, created_at TEXT NOT NULL);"
     "CREATE INDEX workspaces_company ON workspaces(company_id);"
     "CREATE TABLE tables (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " workspace_id INTEGER NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL COLLATE NOCASE,"
+    " workspace_id INTEGER NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL COLLATE UNICASE,"
     " kind TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, UNIQUE (workspace_id, name));"
     "CREATE TABLE fields (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " table_id INTEGER NOT NULL REFERENCES tables(id), name TEXT NOT NULL COLLATE NOCASE,"
+    " table_id INTEGER NOT NULL REFERENCES tables(id), name TEXT NOT NULL COLLATE UNICASE,"
     " type TEXT NOT NULL, options TEXT NOT NULL DEFAULT '[]', read_only INTEGER NOT NULL DEFAULT 0,"
     " position INTEGER NOT NULL, UNIQUE (table_id, name));"
     "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL,"
@@ -176,8 +177,7 @@ Table Engine::createTable(Tx& tx, Id workspace_id, const TableSpec& spec) {
   std::set<std::string> seen;
   for (const FieldSpec& field : spec.fields) {
     fields.push_back(checkedField(field));
-    std::string key = fields.back().name;
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string key = foldCase(fields.back().name);
     if (!seen.insert(key).second) {
       throw conflict("duplicate_name", "Two fields are called \"" + fields.back().name + "\"; rename one.", "fields");
     }

@@ -10,6 +10,7 @@
 #include "worktable/tables/clock.h"
 #include "worktable/tables/engine.h"
 #include "worktable/tables/error.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::tables {
 namespace {
@@ -62,7 +63,7 @@ std::string columnType(FieldType type) {
   switch (type) {
     case FieldType::kNumber: return "REAL";
     case FieldType::kCheckbox: return "INTEGER";
-    default: return "TEXT COLLATE NOCASE";
+    default: return "TEXT COLLATE UNICASE";
   }
 }
 
@@ -174,7 +175,9 @@ Record Engine::apply(Tx& tx, Change& change) {
   if (!change.problems.empty()) throw change.problems.begin()->second;
   for (const Field& field : table.fields) {
     bool taken_in_charge = std::find(flagged.begin(), flagged.end(), field.name) != flagged.end();
-    if (change.changes(field.name) && !taken_in_charge) checkValue(field, change.get(field.name));
+    if (!change.changes(field.name)) continue;
+    if (taken_in_charge) checkType(field, change.get(field.name));
+    else checkValue(field, change.get(field.name));
   }
 
   Record result{change.record_id, change.version, change.after};
@@ -233,18 +236,19 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
   if (query.limit < 1 || query.limit > 1000) throw badRequest("limit must be between 1 and 1000.");
   if (query.offset < 0) throw badRequest("offset must be 0 or more.");
   std::string where;
-  std::string pattern;
+  std::string needle;
   if (!query.search.empty()) {
-    for (char c : query.search) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += c;
-    }
-    pattern = "%" + pattern + "%";
+    needle = foldCase(query.search);
     for (const Field& field : table.fields) {
       if (field.type == FieldType::kCheckbox) continue;
-      where += (where.empty() ? " WHERE " : " OR ") + columnName(field.id) + " LIKE ?3 ESCAPE '\\'";
+      std::string column = field.type == FieldType::kNumber ? "CAST(" + columnName(field.id) + " AS TEXT)"
+                                                              : columnName(field.id);
+      where += (where.empty() ? " WHERE " : " OR ") + std::string("instr(wt_fold(") + column + "), ?3) > 0";
     }
-    if (where.empty()) where = " WHERE 0";
+    if (where.empty()) {
+      where = " WHERE 0";
+      needle.clear();
+    }
   }
   std::string order = " ORDER BY ";
   if (!query.sort.empty()) {
@@ -259,7 +263,7 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
     sql::Statement& count = tx.prepare("SELECT count(*) FROM " + tableName(table.id) +
                                        where);
     count.reset();
-    if (!pattern.empty()) count.bind(3, pattern);
+    if (!needle.empty()) count.bind(3, needle);
     sql::Query q(count);
     q.next();
     page.total = q.getInt(0);
@@ -273,7 +277,7 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
   select.reset();
   select.bind(1, query.limit);
   select.bind(2, query.offset);
-  if (!pattern.empty()) select.bind(3, pattern);
+  if (!needle.empty()) select.bind(3, needle);
   sql::Query q(select);
   while (q.next()) page.records.push_back(readRecord(q, table));
   return page;

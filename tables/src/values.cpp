@@ -6,6 +6,7 @@
 
 #include "worktable/tables/engine.h"
 #include "worktable/tables/error.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::tables {
 namespace {
@@ -26,8 +27,11 @@ bool isDate(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
   int year = 0, month = 0, day = 0;
   auto digits = [&](int from, int count, int& out) {
-    auto [end, ec] = std::from_chars(text.data() + from, text.data() + from + count, out);
-    return ec == std::errc() && end == text.data() + from + count;
+    for (int i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    std::from_chars(text.data() + from, text.data() + from + count, out);
+    return true;
   };
   if (!digits(0, 4, year) || !digits(5, 2, month) || !digits(8, 2, day)) return false;
   if (month < 1 || month > 12 || day < 1) return false;
@@ -71,6 +75,11 @@ void Engine::checkType(const Field& field, const Value& value) {
   }
   const std::string* text = std::get_if<std::string>(&value);
   if (!text) throw wrongType(field, "text");
+  if (!isUtf8(*text)) {
+    throw invalidValue("invalid_text", "Field \"" + field.name +
+                                           "\" holds bytes that are not UTF-8 text; save the file or value as UTF-8.",
+                       field.name);
+  }
   if (text->size() > kMaxTextBytes) {
     throw Error(ErrorKind::kTooLarge, "value_too_large",
                 "Field \"" + field.name + "\" holds at most 100,000 bytes; shorten the value.", field.name);

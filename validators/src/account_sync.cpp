@@ -1,5 +1,6 @@
 // Rules that carry a row's edits over to its account: profile, deactivation, removal.
 #include "users_rows.h"
+#include "worktable/validators/lifecycle.h"
 #include "worktable/tables/error.h"
 
 namespace worktable::validators {
@@ -26,6 +27,13 @@ void ProfileSync::check(sql::Tx& tx, const tables::Engine& engine, tables::Chang
   }
   context_.accounts.updateProfile(tx, member->account_id, text(change.get(kFirstName)), text(change.get(kLastName)),
                                   email);
+  // An invitation not accepted yet went to the old address: send a new one to the new
+  // address (the old link stops working).
+  std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
+  if (change.changes(kEmail) && account && !account->has_password && !member->external) {
+    sendInvitation(tx, context_, engine, member->company_id, *account);
+    change.set(kResult, std::string("OK (invitation sent again to the new email)"));
+  }
 }
 
 void Deactivation::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {

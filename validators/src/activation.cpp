@@ -11,13 +11,6 @@ std::string noLicenseMessage(const Licenses& licenses) {
          " in use. Set a user Inactive or add licenses in Plan & billing.";
 }
 
-void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
-                    const accounts::Account& account) {
-  std::string token = context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
-  std::optional<tables::Company> company = engine.company(tx, company_id);
-  context.outbox.queue(tx, invitationMail(context, company ? company->name : "your company", account, token));
-}
-
 }  // namespace
 
 void RequiredFields::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
@@ -36,12 +29,20 @@ void RequiredFields::check(sql::Tx& tx, const tables::Engine&, tables::Change& c
 
 void ValidEmail::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
   auto problem = change.problems.find(kEmail);
-  if (problem == change.problems.end()) return;
   std::string message = "Email \"" + text(change.get(kEmail)) + "\" is not a valid address: write it as name@example.com";
   if (activatesNewAccount(tx, context_, change)) {
-    change.problems.erase(problem);
+    // A draft may hold a bad email it was saved with earlier: check the value, not only
+    // what this save wrote.
+    if (problem != change.problems.end()) {
+      change.problems.erase(problem);
+    } else if (isBlank(change.get(kEmail)) || isValidEmail(*change.table, text(change.get(kEmail)))) {
+      return;
+    }
     refuseActivation(change, message + ", then set Status to Active again.");
-  } else if (!rowAccount(tx, context_, change)) {
+    return;
+  }
+  if (problem == change.problems.end()) return;
+  if (!rowAccount(tx, context_, change)) {
     // A row without an account is a draft: keep it, and say what to fix.
     change.problems.erase(problem);
     change.set(kResult, change.changes(kResult) ? text(change.get(kResult)) + " " + message + "." : message + ".");

@@ -14,6 +14,13 @@ accounts::Mail invitationMail(const UsersContext& context, const std::string& co
   };
 }
 
+void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
+                    const accounts::Account& account) {
+  std::string token = context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
+  std::optional<tables::Company> company = engine.company(tx, company_id);
+  context.outbox.queue(tx, invitationMail(context, company ? company->name : "your company", account, token));
+}
+
 accounts::Account Lifecycle::acceptInvitation(sql::Tx& tx, const std::string& token, const std::string& password_hash) {
   tables::Id account_id = context_.accounts.useToken(tx, token, accounts::TokenKind::kInvitation);
   context_.accounts.setPasswordHash(tx, account_id, password_hash);

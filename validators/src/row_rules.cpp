@@ -21,7 +21,8 @@ void ExternalRowsReadOnly::check(sql::Tx&, const tables::Engine&, tables::Change
 void ImmutableAfterCreation::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
   if (change.kind != tables::ChangeKind::kUpdate) return;
   for (const std::string& field : {kUserId, kExternal}) {
-    if (change.changes(field) && rowAccount(tx, context_, change)) {
+    bool changes = field == kExternal ? externalChanges(change) : change.changes(field);
+    if (changes && rowAccount(tx, context_, change)) {
       throw conflict("immutable_field", "\"" + field + "\" cannot change once the account exists (row " +
                                             std::to_string(change.record_id) +
                                             "). To use another one, set this row Inactive and add a new row.",

@@ -1,5 +1,7 @@
 #include "users_rows.h"
 
+#include "worktable/tables/error.h"
+
 namespace worktable::validators {
 
 std::string text(const tables::Value& value) {
@@ -14,6 +16,20 @@ bool isTrue(const tables::Value& value) {
 
 bool isBlank(const tables::Value& value) {
   return text(value).find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+bool isValidEmail(const tables::Table& users, const std::string& email) {
+  const tables::Field* field = users.field(kEmail);
+  try {
+    if (field) tables::Engine::checkShape(*field, email);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+bool externalChanges(const tables::Change& change) {
+  return isTrue(change.old(kExternal)) != isTrue(change.get(kExternal));
 }
 
 std::optional<accounts::Membership> rowAccount(sql::Tx& tx, UsersContext& context, const tables::Change& change) {

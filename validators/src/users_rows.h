@@ -24,6 +24,10 @@ std::string text(const tables::Value& value);
 bool isTrue(const tables::Value& value);
 bool isBlank(const tables::Value& value);
 
+// True when `email` has the shape the table's Email field requires.
+bool isValidEmail(const tables::Table& users, const std::string& email);
+// True when the External? box differs (empty and unticked are the same).
+bool externalChanges(const tables::Change& change);
 // The account membership linked to the changed row (none for an insert).
 std::optional<accounts::Membership> rowAccount(sql::Tx& tx, UsersContext& context, const tables::Change& change);
 // True when the change saves a row with Status Active that has no account yet.

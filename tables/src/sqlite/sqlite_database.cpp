@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "worktable/tables/error.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::sql {
 namespace {
@@ -19,6 +20,7 @@ namespace {
 constexpr int kMaxReaders = 8;
 constexpr int kReaderCacheKib = 2048;
 constexpr int kWriterCacheKib = 65536;
+constexpr int kOpenTimeoutSeconds = 2;
 
 Error storeError(sqlite3* db, const std::string& what) {
   return Error(ErrorKind::kInternal, "internal",
@@ -74,13 +76,33 @@ class SqliteStatement : public Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+int compareIgnoringCase(void*, int a_size, const void* a, int b_size, const void* b) {
+  return tables::compareFolded(std::string_view(static_cast<const char*>(a), static_cast<size_t>(a_size)),
+                               std::string_view(static_cast<const char*>(b), static_cast<size_t>(b_size)));
+}
+
+// wt_fold(x): x case-folded, for searching text ignoring case beyond ASCII.
+void foldFunction(sqlite3_context* context, int, sqlite3_value** arguments) {
+  const unsigned char* text = sqlite3_value_text(arguments[0]);
+  if (!text) return sqlite3_result_null(context);
+  std::string folded = tables::foldCase(
+      std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(arguments[0]))));
+  sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 class SqliteConnection : public Connection {
  public:
-  SqliteConnection(const std::string& path, int cache_kib) : session_("SQLite", path) {
+  // Poco's default login timeout would retry an unopenable file for a minute.
+  SqliteConnection(const std::string& path, int cache_kib) : session_("SQLite", path, kOpenTimeoutSeconds) {
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
     sqlite3_busy_timeout(db_, 10000);
+    // Text that people name and search compares ignoring case over all of Unicode; the
+    // schema names this collation, so every connection must have it before any query.
+    sqlite3_create_collation(db_, "UNICASE", SQLITE_UTF8, nullptr, compareIgnoringCase);
+    sqlite3_create_function(db_, "wt_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, foldFunction, nullptr,
+                            nullptr);
     // Reads go through a shared memory map, so the readers' own caches can stay small.
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
          "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-" + std::to_string(cache_kib) + ";");

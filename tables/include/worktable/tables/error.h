@@ -14,11 +14,28 @@ enum class ErrorKind {
   kUnauthenticated,  // no valid session (401)
   kForbidden,        // may see, may not do (403)
   kNotFound,         // unknown, or not visible to the caller (404)
+  kMethodNotAllowed, // a known path with another method (405)
   kConflict,         // stale version, duplicate, immutable field, state or limit rule (409)
   kTooLarge,         // body or value over a size limit (413)
   kInvalidValue,     // a value of the wrong type or shape (422)
   kInternal,         // a bug or a failing store (500)
 };
+
+// The enumerator's name, for logs and test messages.
+inline const char* kindName(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kBadRequest: return "kBadRequest";
+    case ErrorKind::kUnauthenticated: return "kUnauthenticated";
+    case ErrorKind::kForbidden: return "kForbidden";
+    case ErrorKind::kNotFound: return "kNotFound";
+    case ErrorKind::kMethodNotAllowed: return "kMethodNotAllowed";
+    case ErrorKind::kConflict: return "kConflict";
+    case ErrorKind::kTooLarge: return "kTooLarge";
+    case ErrorKind::kInvalidValue: return "kInvalidValue";
+    case ErrorKind::kInternal: return "kInternal";
+  }
+  return "?";
+}
 
 class Error : public std::runtime_error {
  public:

@@ -18,6 +18,11 @@ inline constexpr std::chrono::hours kResetLifetime{1};
 accounts::Mail invitationMail(const UsersContext& context, const std::string& company, const accounts::Account& account,
                               const std::string& token);
 
+// Issues a fresh invitation token for `account` (earlier ones stop working) and queues the
+// mail, naming the company.
+void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
+                    const accounts::Account& account);
+
 class Lifecycle {
  public:
   explicit Lifecycle(UsersContext& context) : context_(context) {}

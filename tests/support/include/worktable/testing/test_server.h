@@ -1,0 +1,52 @@
+// TestServer runs the real worktable binary as a child process for one test suite: a free
+// loopback port, a fresh data folder (removed afterwards unless WORKTABLE_KEEP_TEST_DATA is
+// set), stdout and stderr captured in <data>/server.log. Not thread-safe; one owner.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace worktable::testing {
+
+struct TestServerOptions {
+  bool demo = false;                    // let the server create its demo company
+  std::vector<std::string> extra_args;  // appended to the command line
+};
+
+class TestServer {
+ public:
+  // Starts the server and waits (up to 10 s) for GET /healthz to answer 200; throws
+  // std::runtime_error with the server's output when it does not.
+  explicit TestServer(TestServerOptions options = {});
+  // Stops the server (SIGTERM, then SIGKILL after 5 s) and removes the data folder.
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  uint16_t port() const { return port_; }
+  const std::string& host() const { return host_; }
+  const std::filesystem::path& dataDir() const { return data_dir_; }
+  // Everything the server wrote to stdout and stderr so far.
+  std::string output() const;
+  // True while the child process runs.
+  bool running();
+
+ private:
+  bool launch(const TestServerOptions& options);
+  void stop();
+
+  std::string host_ = "127.0.0.1";
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  std::filesystem::path data_dir_;
+  std::filesystem::path log_path_;
+};
+
+// The path of the worktable binary the tests run (compiled in).
+const char* worktableBinary();
+
+}  // namespace worktable::testing

@@ -1,0 +1,132 @@
+// Schema migrations: each step runs once per database file, so re-opening keeps the data.
+#include "worktable/tables/migrations.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_support.h"
+
+namespace worktable::tables {
+namespace {
+
+using test::field;
+using test::number;
+using test::text;
+
+class Migrations : public test::EngineTest {
+ protected:
+  int64_t migrationVersion(const std::string& module) {
+    return db().read([&](sql::Tx& tx) {
+      sql::Query q = tx.query("SELECT version FROM migrations WHERE module = ?1", module);
+      return q.next() ? q.getInt(0) : -1;
+    });
+  }
+};
+
+TEST_F(Migrations, ReopeningTheSameFileKeepsTheData) {
+  Table people = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}, "users"));
+  Record ada = insert(people, {{"Name", text("Ada")}, {"Age", number(36)}});
+  update(people, ada.id, {{"Age", number(37)}});
+  EXPECT_EQ(migrationVersion("tables"), 1);
+
+  reopen();
+  EXPECT_EQ(migrationVersion("tables"), 1);
+  Table loaded = reload(people);
+  EXPECT_EQ(loaded.name, "People");
+  EXPECT_EQ(loaded.kind, "users");
+  ASSERT_EQ(loaded.fields.size(), 2u);
+  Record read = record(loaded, ada.id).value();
+  EXPECT_EQ(read.version, 2);
+  EXPECT_EQ(read.values.at("Name"), text("Ada"));
+  EXPECT_EQ(read.values.at("Age"), number(37));
+  EXPECT_EQ(history(loaded, ada.id).size(), 2u);
+
+  Record grace = insert(loaded, {{"Name", text("Grace")}});
+  EXPECT_GT(grace.id, ada.id);
+  reopen();
+  EXPECT_EQ(total(loaded), 2);
+  EXPECT_EQ(db().read([&](sql::Tx& tx) { return engine().workspaces(tx, 1); }).size(), 1u);
+}
+
+TEST_F(Migrations, ASecondEngineOnTheSameDatabaseMigratesNothing) {
+  Table people = createTable(test::spec("People", {field("Name")}));
+  insert(people, {{"Name", text("Ada")}});
+  Engine second(db());
+  EXPECT_EQ(db().read([&](sql::Tx& tx) { return second.records(tx, people, {}).total; }), 1);
+}
+
+TEST_F(Migrations, EachStepRunsOnceAndNewStepsRunAlone) {
+  std::vector<std::string> steps{"CREATE TABLE demo (a INTEGER)"};
+  EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 1);
+  // Running again would fail on CREATE TABLE if the step ran twice.
+  EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 1);
+  steps.push_back("INSERT INTO demo (a) VALUES (42)");
+  EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 2);
+  EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 2);
+  EXPECT_EQ(migrationVersion("demo"), 2);
+  EXPECT_EQ(db().read([](sql::Tx& tx) {
+    sql::Query q = tx.query("SELECT count(*), sum(a) FROM demo");
+    q.next();
+    return std::make_pair(q.getInt(0), q.getInt(1));
+  }),
+            std::make_pair(int64_t{1}, int64_t{42}));
+  EXPECT_EQ(migrationVersion("tables"), 1);  // modules are counted apart
+}
+
+TEST_F(Migrations, AFailingStepLeavesTheVersionUnchanged) {
+  std::vector<std::string> steps{"CREATE TABLE demo (a INTEGER)", "THIS IS NOT SQL"};
+  EXPECT_THROW(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), Error);
+  EXPECT_EQ(migrationVersion("demo"), -1);
+  steps[1] = "INSERT INTO demo (a) VALUES (1)";
+  EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 2);
+  EXPECT_EQ(migrationVersion("demo"), 2);
+}
+
+TEST_F(Migrations, OpeningANonSqliteUrlIsRefused) {
+  EXPECT_TRUE(test::throwsError([] { sql::Database::open("postgresql://localhost/db"); },
+                                test::Expected{ErrorKind::kBadRequest}));
+  EXPECT_TRUE(test::throwsError([] { sql::Database::open("sqlite:"); }, test::Expected{ErrorKind::kBadRequest}));
+}
+
+// A server started with a --db path it cannot open should say so at once. The open runs in
+// a child process so that a hang fails this test after 3 s instead of stalling the suite.
+TEST_F(Migrations, AnUnopenableFileIsRefusedAtOnce) {
+  std::string url = "sqlite:" + dir_ + "/no/such/dir/x.db";
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    int code = 3;
+    try {
+      sql::Database::open(url);
+      code = 2;
+    } catch (const Error& error) {
+      code = error.kind() == ErrorKind::kInternal ? 0 : 1;
+    } catch (...) {
+      code = 4;
+    }
+    _exit(code);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  int status = 0;
+  bool finished = false;
+  while (!finished && std::chrono::steady_clock::now() < deadline) {
+    finished = waitpid(child, &status, WNOHANG) == child;
+    if (!finished) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!finished) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+  }
+  ASSERT_TRUE(finished) << "Database::open(\"" << url << "\") was still trying after 3 s";
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "0: Error(kInternal), 1: another kind, 2: opened, 4: another exception";
+}
+
+}  // namespace
+}  // namespace worktable::tables
