@@ -145,7 +145,6 @@ void Accounts::setMembershipActive(Tx& tx, Id account_id, Id company_id, bool ac
 
 void Accounts::removeMembership(Tx& tx, Id account_id, Id company_id) {
   tx.run("DELETE FROM memberships WHERE account_id = ?1 AND company_id = ?2", account_id, company_id);
-  endSessions(tx, account_id);
   refreshActive(tx, account_id);
 }
 

@@ -4,26 +4,21 @@
 
 namespace worktable::server {
 
-const char* roleName(Role role) {
-  switch (role) {
-    case Role::kViewer: return "viewer";
-    case Role::kEditor: return "editor";
-    case Role::kAdmin: return "admin";
-    case Role::kOwner: return "owner";
-  }
-  return "viewer";
-}
-
+// Company admins administer every workspace of their company (rule 9), and only they see
+// its Administration; anyone else, partners included, needs a role given in the workspace.
 std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account,
                                    const tables::Workspace& workspace) const {
   std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, workspace.company_id);
-  if (!member || member->external || !member->active) return std::nullopt;
+  if (!member || !member->active) return std::nullopt;
+  bool company_admin = member->admin && !member->external;
   if (services_.administration->isAdministrationWorkspace(tx, workspace.id)) {
-    if (!member->admin) return std::nullopt;
-    return Role::kAdmin;
+    return company_admin ? std::optional<Role>(Role::kAdmin) : std::nullopt;
   }
-  if (workspace.created_by == account.email) return Role::kOwner;
-  return member->admin ? Role::kAdmin : Role::kEditor;
+  std::optional<accounts::WorkspaceMember> given = services_.sharing->member(tx, workspace.id, account.id);
+  if (given && given->role == Role::kOwner) return Role::kOwner;
+  if (company_admin) return Role::kAdmin;
+  if (given) return given->role;
+  return std::nullopt;
 }
 
 std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Account& account) const {

@@ -10,9 +10,8 @@
 
 namespace worktable::server {
 
-enum class Role { kViewer, kEditor, kAdmin, kOwner };
-
-const char* roleName(Role role);
+using accounts::Role;
+using accounts::roleName;
 
 struct WorkspaceAccess {
   tables::Workspace workspace;

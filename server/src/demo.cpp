@@ -37,7 +37,7 @@ void createDemoIfEmpty(Services& s, const std::filesystem::path& samples_dir, st
   validators::Owner owner{kDemoEmail, "Ada", "Admin", accounts::hashPassword(password)};
   s.db->write([&](sql::Tx& tx) {
     validators::NewCompany demo = s.administration->createCompany(tx, "Demo Company", owner);
-    tables::Workspace workspace = s.engine->createWorkspace(tx, demo.company.id, "Demo", kDemoEmail);
+    tables::Workspace workspace = s.workspace_sharing->createWorkspace(tx, demo.company.id, "Demo", demo.owner);
     std::filesystem::path spec_file = samples_dir / "projects.json";
     if (!std::filesystem::exists(spec_file)) return;
     tables::Table table = s.engine->createTable(tx, workspace.id, readSpec(spec_file));

@@ -11,5 +11,6 @@ void addWorkspaceRoutes(Router& router);
 void addRecordRoutes(Router& router);
 void addCsvRoutes(Router& router);
 void addAdminRoutes(Router& router);
+void addSharingRoutes(Router& router);
 
 }  // namespace worktable::server

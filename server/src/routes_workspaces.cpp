@@ -29,7 +29,7 @@ void createWorkspace(Context& ctx) {
   Services& s = ctx.services();
   tables::Workspace workspace = s.db->write([&](sql::Tx& tx) {
     tables::Id company = s.access->company(tx, account, ctx.queryInt("company", 0), false);
-    return s.engine->createWorkspace(tx, company, name, account.email);
+    return s.workspace_sharing->createWorkspace(tx, company, name, account);
   });
   ctx.sendJson(201, workspaceJson(workspace, Role::kOwner));
 }

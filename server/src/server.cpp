@@ -20,7 +20,7 @@ namespace worktable::server {
 namespace {
 
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -108,6 +108,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.users.reset(new validators::UsersContext{*s.accounts, *s.outbox, *s.administration, public_url});
   validators::attachUsersValidators(*s.engine, *s.users);
   s.lifecycle = std::make_unique<validators::Lifecycle>(*s.users);
+  s.sharing = std::make_unique<accounts::Sharing>(*s.db);
+  s.workspace_sharing = std::make_unique<validators::WorkspaceSharing>(*s.engine, *s.sharing, *s.users);
   s.access = std::make_unique<Access>(s);
   impl_->mail = std::make_unique<MailSender>(*s.db, *s.outbox, s.data_dir / "outbox", impl_->options.smtp);
   addAccountRoutes(impl_->router);
@@ -115,6 +117,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   addRecordRoutes(impl_->router);
   addCsvRoutes(impl_->router);
   addAdminRoutes(impl_->router);
+  addSharingRoutes(impl_->router);
   if (impl_->options.demo) createDemoIfEmpty(s, impl_->options.samples_dir, std::cout);
 }
 

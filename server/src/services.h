@@ -6,10 +6,12 @@
 
 #include "worktable/accounts/accounts.h"
 #include "worktable/accounts/outbox.h"
+#include "worktable/accounts/sharing.h"
 #include "worktable/tables/engine.h"
 #include "worktable/validators/administration.h"
 #include "worktable/validators/lifecycle.h"
 #include "worktable/validators/users_validators.h"
+#include "worktable/validators/workspace_sharing.h"
 
 namespace worktable::server {
 
@@ -23,6 +25,8 @@ struct Services {
   std::unique_ptr<validators::Administration> administration;
   std::unique_ptr<validators::UsersContext> users;
   std::unique_ptr<validators::Lifecycle> lifecycle;
+  std::unique_ptr<accounts::Sharing> sharing;
+  std::unique_ptr<validators::WorkspaceSharing> workspace_sharing;
   std::unique_ptr<Access> access;
   std::filesystem::path data_dir;
   std::filesystem::path web_dir;

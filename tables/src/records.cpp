@@ -139,6 +139,14 @@ Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& va
 }
 
 void Engine::remove(Tx& tx, const Table& table, Id record_id, const std::string& actor) {
+  removeChange(tx, table, record_id, actor, false);
+}
+
+void Engine::removeAsSystem(Tx& tx, const Table& table, Id record_id, const std::string& actor) {
+  removeChange(tx, table, record_id, actor, true);
+}
+
+void Engine::removeChange(Tx& tx, const Table& table, Id record_id, const std::string& actor, bool system) {
   std::optional<Record> stored = record(tx, table, record_id);
   if (!stored) throw notFound("Record " + std::to_string(record_id));
   Change change = makeChange(ChangeKind::kDelete, table, actor);
@@ -146,6 +154,7 @@ void Engine::remove(Tx& tx, const Table& table, Id record_id, const std::string&
   change.version = stored->version;
   change.before = stored->values;
   change.after = nullValues(table);
+  change.system = system;
   apply(tx, change);
 }
 

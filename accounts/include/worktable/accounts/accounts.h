@@ -81,7 +81,8 @@ class Accounts {
   // Activates or blocks the account in one company; the account logs in while any
   // membership is active. Blocking ends the account's sessions.
   void setMembershipActive(Tx& tx, Id account_id, Id company_id, bool active);
-  // Removes the account from the company for good (the account itself stays, archived).
+  // Removes the account from the company for good (the account itself stays; archived when
+  // it has no company left). Rights are checked per request, so access ends at once.
   void removeMembership(Tx& tx, Id account_id, Id company_id);
 
   // Checks the password and opens a session. Throws Error(kUnauthenticated,

@@ -59,6 +59,9 @@ class Engine {
   // Inserts as the system itself (setting up a company): types are checked and history is
   // kept, but validators do not run and read-only fields may be written.
   Record insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor);
+  // Deletes as the system itself (a partner's row leaving with their last right): no
+  // validators; history kept. Throws kNotFound.
+  void removeAsSystem(Tx& tx, const Table& table, Id record_id, const std::string& actor);
   // Writes `values` over the record. Throws kNotFound, kConflict "stale_version" when
   // `version` is given and is not the stored one.
   Record update(Tx& tx, const Table& table, Id record_id, const Values& values,
@@ -92,6 +95,7 @@ class Engine {
 
  private:
   Record insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool system);
+  void removeChange(Tx& tx, const Table& table, Id record_id, const std::string& actor, bool system);
   Record apply(Tx& tx, Change& change);
   std::vector<std::shared_ptr<const Validator>> validatorsOf(const std::string& kind) const;
 
