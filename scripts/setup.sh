@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libpoco-dev libsqlite3-dev libgtest-dev libgmock-dev
-          libsodium-dev libcsv-dev)
+          libsodium-dev libcsv-dev nodejs chromium)
+# The web UI's npm packages (AG Grid, playwright-core for the browser tests) come with npm; a
+# nodejs from elsewhere may bundle its own npm (and conflict with Debian's package).
+command -v npm > /dev/null 2>&1 || packages+=(npm)
 packages+=(${EXTRA_PACKAGES:-})
 
 missing=()
@@ -19,6 +22,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -q -o DPkg::Lock::Timeout=600
   $sudo_cmd apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}"
+fi
+
+# The web UI's packages, pinned by web/package-lock.json (node_modules is not committed).
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  npm ci --prefix web --no-audit --no-fund
 fi
 
 build_dir=${BUILD_DIR:-build}

@@ -124,7 +124,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 Server::~Server() { stop(); }
 
 void Server::start() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl_->options.host, impl_->options.port));
+  // Poco's ServerSocket(address) sets SO_REUSEPORT, which lets a second server share a busy
+  // port silently; bind without it so a taken port is an error.
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(impl_->options.host, impl_->options.port), true, false);
+  socket.listen(128);
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(impl_->options.max_threads);
   params->setMaxQueued(1024);

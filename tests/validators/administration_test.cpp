@@ -47,16 +47,17 @@ TEST_F(AdministrationTest, RefusesANewOwnerWhoseEmailIsTaken) {
       Expected{ErrorKind::kConflict, "duplicate_email"}));
 }
 
-TEST_F(AdministrationTest, CountsOnlyActiveInternalRowsAsLicensesUsed) {
+TEST_F(AdministrationTest, CountsOnlyActiveInternalAccountsAsLicensesUsed) {
+  attachAll();
   tables::Values external = person("partner@other.test", "Paul", "Partner", "partner@other.test");
   external["External?"] = true;
   insertAsSystem(external);                                                             // external: free
-  insertAsSystem(person("ina", "Ina", "Inactive", "ina@acme.test", "Inactive"));         // inactive: free
-  insertAsSystem(person("dora", "Dora", "Draft", "dora@acme.test", ""));                 // no status: free
-  insertAsSystem(person("ada", "Ada", "Lovelace", "ada@acme.test"));                     // External? empty: used
-  tables::Values internal = person("bob", "Bob", "Builder", "bob@acme.test");
-  internal["External?"] = false;
-  insertAsSystem(internal);                                                              // used
+  insert(person("ina", "Ina", "Inactive", "ina@acme.test", "Inactive"));                 // inactive: free
+  insert(person("dora", "Dora", "Draft", "dora@acme.test", ""));                         // no status: free
+  insert(person("ada", "Ada", "Lovelace", "ada@acme.test"));                             // activated: used
+  tables::Id bob = insert(person("bob", "Bob", "Builder", "bob@acme.test")).id;         // used, then freed
+  update(bob, {{"Status", test::text("Inactive")}});
+  update(bob, {{"Status", test::text("Active")}});                                           // used again
   Licenses counted = licenses();
   EXPECT_EQ(counted.used, 3);
   EXPECT_EQ(counted.total, 5);
@@ -64,7 +65,7 @@ TEST_F(AdministrationTest, CountsOnlyActiveInternalRowsAsLicensesUsed) {
 }
 
 TEST_F(AdministrationTest, SetsTheTotalDownToTheNumberInUse) {
-  insertAsSystem(person("ada", "Ada", "Lovelace", "ada@acme.test"));
+  addMember("ada", "Ada", "Lovelace", "ada@acme.test");
   Licenses set = db_->write([&](sql::Tx& tx) { return administration_->setLicenses(tx, company_id_, 2); });
   EXPECT_EQ(set.total, 2);
   EXPECT_EQ(set.used, 2);
@@ -73,7 +74,7 @@ TEST_F(AdministrationTest, SetsTheTotalDownToTheNumberInUse) {
 }
 
 TEST_F(AdministrationTest, RefusesATotalBelowTheNumberInUse) {
-  insertAsSystem(person("ada", "Ada", "Lovelace", "ada@acme.test"));
+  addMember("ada", "Ada", "Lovelace", "ada@acme.test");
   EXPECT_TRUE(throwsError(
       [&] { db_->write([&](sql::Tx& tx) { administration_->setLicenses(tx, company_id_, 1); }); },
       Expected{ErrorKind::kConflict, "licenses_in_use", "total", "2 licenses are in use, so the total cannot be 1"}));

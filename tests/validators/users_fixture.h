@@ -188,7 +188,8 @@ class UsersTableTest : public ::testing::Test {
   }
 
   // A row stored as the system, with an account linked to it as AccountProvisioning would
-  // leave it (the membership is active when the row is Active); no validator runs.
+  // leave it (the membership is active and a license counted when the row is Active); no
+  // validator runs.
   Member addMember(const std::string& user_id, const std::string& first, const std::string& last,
                    const std::string& email, const std::string& status = "Active",
                    const std::string& password_hash = "") {
@@ -199,6 +200,7 @@ class UsersTableTest : public ::testing::Test {
       Record record = engine_->insertAsSystem(tx, users_, values, kAdmin);
       accounts::Account account = accounts_->create(tx, {email, user_id, first, last, password_hash});
       accounts_->addMembership(tx, {account.id, company_id_, false, false, status == "Active", record.id});
+      if (status == "Active") administration_->useLicenses(tx, company_id_, 1);
       return Member{record.id, account.id};
     });
   }

@@ -89,6 +89,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
     change.after_store.push_back([&context, &engine, fresh, company_id](sql::Tx& tx, const tables::Record& record) {
       accounts::Account account = context.accounts.create(tx, fresh);
       context.accounts.addMembership(tx, {account.id, company_id, false, false, true, record.id});
+      context.administration.useLicenses(tx, company_id, 1);
       sendInvitation(tx, context, engine, company_id, account);
     });
     return;
@@ -96,6 +97,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
   if (member->external) return;
   if (text(change.old(kStatus)) != kActive) {
     context_.accounts.setMembershipActive(tx, member->account_id, company_id, true);
+    context_.administration.useLicenses(tx, company_id, 1);
   }
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id)) {

@@ -101,18 +101,19 @@ class Connection {
   // Runs `fn` inside a savepoint: its writes are undone alone when it throws.
   template <class F>
   auto savepoint(F&& fn) -> decltype(fn()) {
-    exec("SAVEPOINT sp");
+    run("SAVEPOINT sp");
     try {
       if constexpr (std::is_void_v<decltype(fn())>) {
         fn();
-        exec("RELEASE sp");
+        run("RELEASE sp");
       } else {
         auto result = fn();
-        exec("RELEASE sp");
+        run("RELEASE sp");
         return result;
       }
     } catch (...) {
-      exec("ROLLBACK TO sp; RELEASE sp");
+      run("ROLLBACK TO sp");
+      run("RELEASE sp");
       throw;
     }
   }

@@ -61,6 +61,9 @@ class Administration {
   std::optional<AdministrationInfo> ofCompany(Tx& tx, Id company_id) const;
   // Throws kNotFound when the company has no Administration.
   Licenses licenses(Tx& tx, Id company_id) const;
+  // Counts `delta` more licenses in use (the validators call it as Status changes; a
+  // counter, because counting Active rows of a 100,000-row table per activation is quadratic).
+  void useLicenses(Tx& tx, Id company_id, int64_t delta);
   // Sets the total; throws Error(kConflict, "licenses_in_use") below the number in use.
   Licenses setLicenses(Tx& tx, Id company_id, int64_t total);
   // True when `workspace_id` is some company's Administration workspace.
