@@ -149,8 +149,10 @@ void Accounts::removeMembership(Tx& tx, Id account_id, Id company_id) {
 }
 
 void Accounts::refreshActive(Tx& tx, Id account_id) {
-  tx.run("UPDATE accounts SET active = EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND active = 1)"
-         " WHERE id = ?1",
+  // Partnerships do not keep a login alive: a person blocked by their own company is
+  // blocked everywhere.
+  tx.run("UPDATE accounts SET active = EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND active = 1"
+         " AND external = 0) WHERE id = ?1",
          account_id);
 }
 

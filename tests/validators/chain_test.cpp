@@ -158,9 +158,11 @@ TEST_F(UsersChainTest, RefusesAPersonWritingTheValidationResult) {
                           Expected{ErrorKind::kConflict, "immutable_field", "Validation result"}));
 }
 
-TEST_F(UsersChainTest, RefusesMarkingARowWithAnAccountExternalAsForbidden) {
+// API.md: External? changed after the account exists is 409 immutable_field.
+TEST_F(UsersChainTest, RefusesMarkingARowWithAnAccountExternalAsImmutable) {
   tables::Id id = insert(person("ada", "Ada", "Lovelace", "ada@acme.test")).id;
-  EXPECT_TRUE(throwsError([&] { update(id, {{"External?", true}}); }, Expected{ErrorKind::kForbidden, "external_user"}));
+  EXPECT_TRUE(throwsError([&] { update(id, {{"External?", true}}); },
+                          Expected{ErrorKind::kConflict, "immutable_field", "External?"}));
 }
 
 TEST_F(UsersChainTest, ActivatesADraftOnceItsEmailIsFixed) {

@@ -4,13 +4,14 @@
 
 namespace worktable::validators {
 
-void ExternalRowsReadOnly::check(sql::Tx&, const tables::Engine&, tables::Change& change) const {
+void ExternalRowsReadOnly::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
   if (change.kind != tables::ChangeKind::kInsert && isTrue(change.old(kExternal))) {
     throw forbidden("external_user", "Row " + std::to_string(change.record_id) +
                                          " is a partner from another company: it is read-only here. Remove them "
                                          "from your workspaces to take their access away.");
   }
-  if (isTrue(change.get(kExternal))) {
+  // Ticking External? on a row that has an account is ImmutableAfterCreation's refusal (409).
+  if (isTrue(change.get(kExternal)) && !rowAccount(tx, context_, change)) {
     throw Error(ErrorKind::kForbidden, "external_user",
                 "External rows appear by themselves when a partner accepts an invitation to a workspace; "
                 "they cannot be added or set by hand.",

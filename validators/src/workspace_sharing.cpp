@@ -45,6 +45,11 @@ tables::Workspace WorkspaceSharing::createWorkspace(sql::Tx& tx, Id company_id, 
 accounts::WorkspaceInvitation WorkspaceSharing::invite(sql::Tx& tx, const tables::Workspace& workspace,
                                                        const std::string& email, accounts::Role role,
                                                        const accounts::Account& inviter) {
+  if (users_.administration.isAdministrationWorkspace(tx, workspace.id)) {
+    throw conflict("administration_workspace",
+                   "The Administration workspace is for the company's admins only; add staff as rows of its Users "
+                   "table instead.");
+  }
   tables::Field email_field{0, "email", tables::FieldType::kEmail, {}, false};
   try {
     tables::Engine::checkValue(email_field, email);

@@ -78,7 +78,8 @@ bool healthy(const std::string& host, uint16_t port) {
 const char* worktableBinary() { return WORKTABLE_BINARY; }
 
 TestServer::TestServer(TestServerOptions options) {
-  data_dir_ = makeTempDir();
+  owns_data_dir_ = options.data_dir.empty();
+  data_dir_ = owns_data_dir_ ? makeTempDir() : options.data_dir;
   log_path_ = data_dir_ / "server.log";
   for (int attempt = 0; attempt < kLaunchAttempts; ++attempt) {
     if (launch(options)) return;
@@ -86,13 +87,13 @@ TestServer::TestServer(TestServerOptions options) {
   std::string log = output();
   stop();
   std::error_code ignored;
-  std::filesystem::remove_all(data_dir_, ignored);
+  if (owns_data_dir_) std::filesystem::remove_all(data_dir_, ignored);
   throw std::runtime_error(std::string("worktable did not become ready: ") + worktableBinary() + "\n" + log);
 }
 
 TestServer::~TestServer() {
   stop();
-  if (std::getenv("WORKTABLE_KEEP_TEST_DATA") == nullptr) {
+  if (owns_data_dir_ && std::getenv("WORKTABLE_KEEP_TEST_DATA") == nullptr) {
     std::error_code ignored;
     std::filesystem::remove_all(data_dir_, ignored);
   }

@@ -4,8 +4,8 @@
 // its own (hashing a password inside a write transaction would hold the writer for 50 ms).
 // Thread-safe.
 //
-// An account may log in while at least one of its memberships is active; deactivating the
-// last one (or removing it) blocks the account and ends its sessions. Accounts are never
+// An account may log in while at least one of its own (not external) memberships is active;
+// deactivating the last one (or removing it) blocks the account and ends its sessions. Accounts are never
 // deleted: their email and User ID stay taken, so that history keeps meaning who acted.
 #pragma once
 

@@ -88,6 +88,8 @@ class ServerTest : public ::testing::Test {
 
   void SetUp() override { ASSERT_TRUE(server_) << "the server did not start: " << start_error_; }
 
+  // True when the suite's server started (SetUpTestSuite of a derived suite may check).
+  static bool serverStarted() { return server_ != nullptr; }
   static TestServer& server() { return *server_; }
   // A client with no session.
   static HttpClient anonymous() { return HttpClient(server_->host(), server_->port()); }

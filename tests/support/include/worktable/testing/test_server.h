@@ -15,6 +15,7 @@ namespace worktable::testing {
 struct TestServerOptions {
   bool demo = false;                    // let the server create its demo company
   std::vector<std::string> extra_args;  // appended to the command line
+  std::filesystem::path data_dir;       // use this folder, kept afterwards (default: a fresh one, removed)
 };
 
 class TestServer {
@@ -34,16 +35,18 @@ class TestServer {
   std::string output() const;
   // True while the child process runs.
   bool running();
+  // Stops the server as an operator would (SIGTERM, then SIGKILL after 5 s); the data stays.
+  void stop();
 
  private:
   bool launch(const TestServerOptions& options);
-  void stop();
 
   std::string host_ = "127.0.0.1";
   uint16_t port_ = 0;
   pid_t pid_ = -1;
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
+  bool owns_data_dir_ = true;  // false when the caller named the folder
 };
 
 // The path of the worktable binary the tests run (compiled in).
