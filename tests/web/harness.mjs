@@ -154,7 +154,12 @@ export async function mailTo(server, to, { pathPart, timeoutMs = 10000 } = {}) {
     }
     for (const file of files) {
       const raw = readFileSync(path.join(dir, file), 'utf8');
-      const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      // Decode quoted-printable only when the mail says so: in an 8bit mail, "token=3F…" is
+      // the link itself, and decoding it would break one token in sixteen.
+      const quoted = /^content-transfer-encoding:\s*quoted-printable/im.test(raw);
+      const text = quoted
+        ? raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+        : raw;
       if (!text.toLowerCase().includes(to.toLowerCase())) continue;
       const link = text.match(/https?:\/\/[^\s"<>]+token=[A-Za-z0-9_\-.~%]+/);
       if (!link) continue;
