@@ -47,10 +47,4 @@ void Outbox::markFailed(sql::Tx& tx, tables::Id id, const std::string& error, st
          isoIn(retry_in), id);
 }
 
-int64_t Outbox::pending(sql::Tx& tx) const {
-  sql::Query q = tx.query("SELECT count(*) FROM outbox WHERE sent_at IS NULL");
-  q.next();
-  return q.getInt(0);
-}
-
 }  // namespace worktable::accounts

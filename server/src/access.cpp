@@ -6,15 +6,15 @@ namespace worktable::server {
 
 // Company admins administer every workspace of their company (rule 9), and only they see
 // its Administration; anyone else, partners included, needs a role given in the workspace.
-std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account,
-                                   const tables::Workspace& workspace) const {
-  std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, workspace.company_id);
+std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
+                                   tables::Id company_id) const {
+  std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, company_id);
   if (!member || !member->active) return std::nullopt;
   bool company_admin = member->admin && !member->external;
-  if (services_.administration->isAdministrationWorkspace(tx, workspace.id)) {
+  if (services_.administration->isAdministrationWorkspace(tx, workspace_id)) {
     return company_admin ? std::optional<Role>(Role::kAdmin) : std::nullopt;
   }
-  std::optional<accounts::WorkspaceMember> given = services_.sharing->member(tx, workspace.id, account.id);
+  std::optional<accounts::WorkspaceMember> given = services_.sharing->member(tx, workspace_id, account.id);
   if (given && given->role == Role::kOwner) return Role::kOwner;
   if (company_admin) return Role::kAdmin;
   if (given) return given->role;
@@ -25,7 +25,9 @@ std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Acc
   std::vector<WorkspaceAccess> result;
   for (const accounts::Membership& member : services_.accounts->memberships(tx, account.id)) {
     for (tables::Workspace& workspace : services_.engine->workspaces(tx, member.company_id)) {
-      if (std::optional<Role> role = roleIn(tx, account, workspace)) result.push_back({std::move(workspace), *role});
+      if (std::optional<Role> role = roleIn(tx, account, workspace.id, workspace.company_id)) {
+        result.push_back({std::move(workspace), *role});
+      }
     }
   }
   return result;
@@ -34,7 +36,9 @@ std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Acc
 WorkspaceAccess Access::workspace(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id) const {
   std::optional<tables::Workspace> workspace = services_.engine->workspace(tx, workspace_id);
   if (workspace) {
-    if (std::optional<Role> role = roleIn(tx, account, *workspace)) return {std::move(*workspace), *role};
+    if (std::optional<Role> role = roleIn(tx, account, workspace->id, workspace->company_id)) {
+      return {std::move(*workspace), *role};
+    }
   }
   throw notFound("Workspace " + std::to_string(workspace_id));
 }
@@ -42,8 +46,9 @@ WorkspaceAccess Access::workspace(sql::Tx& tx, const accounts::Account& account,
 TableAccess Access::table(sql::Tx& tx, const accounts::Account& account, tables::Id table_id) const {
   std::optional<tables::Table> table = services_.engine->table(tx, table_id);
   if (table) {
-    if (std::optional<tables::Workspace> workspace = services_.engine->workspace(tx, table->workspace_id)) {
-      if (std::optional<Role> role = roleIn(tx, account, *workspace)) return {std::move(*table), *role};
+    // The table already carries its workspace and company: no second lookup.
+    if (std::optional<Role> role = roleIn(tx, account, table->workspace_id, table->company_id)) {
+      return {std::move(*table), *role};
     }
   }
   throw notFound("Table " + std::to_string(table_id));

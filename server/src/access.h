@@ -41,7 +41,8 @@ class Access {
   static void require(Role have, Role need, const std::string& action);
 
  private:
-  std::optional<Role> roleIn(sql::Tx& tx, const accounts::Account& account, const tables::Workspace& workspace) const;
+  std::optional<Role> roleIn(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
+                             tables::Id company_id) const;
 
   Services& services_;
 };

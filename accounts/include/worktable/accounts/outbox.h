@@ -35,8 +35,6 @@ class Outbox {
   std::vector<QueuedMail> due(sql::Tx& tx, int limit) const;
   void markSent(sql::Tx& tx, tables::Id id);
   void markFailed(sql::Tx& tx, tables::Id id, const std::string& error, std::chrono::seconds retry_in);
-  // Mails queued and not sent yet.
-  int64_t pending(sql::Tx& tx) const;
 };
 
 }  // namespace worktable::accounts
