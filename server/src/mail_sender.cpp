@@ -46,7 +46,8 @@ void MailSender::start() {
   thread_ = std::thread([this] {
     while (running_) {
       try {
-        deliverDue();
+        // A full batch means more are waiting: go on without the pause.
+        if (deliverDue() == kBatch) continue;
       } catch (const std::exception& e) {
         std::cerr << "mail: " << e.what() << std::endl;
       }
@@ -64,19 +65,36 @@ void MailSender::stop() {
 
 int MailSender::deliverDue() {
   std::vector<accounts::QueuedMail> due = db_.read([&](sql::Tx& tx) { return outbox_.due(tx, kBatch); });
+  // Sent marks are written together: one commit a batch, not one a mail (an import queues
+  // thousands at once). A crash in between sends those mails again, as it would anyway
+  // between a delivery and its mark.
+  std::vector<tables::Id> sent;
+  auto markSent = [&] {
+    if (sent.empty()) return;
+    db_.write([&](sql::Tx& tx) {
+      for (tables::Id id : sent) outbox_.markSent(tx, id);
+    });
+    sent.clear();
+  };
   int delivered = 0;
-  for (const accounts::QueuedMail& mail : due) {
-    try {
-      deliver(mail);
-      db_.write([&](sql::Tx& tx) { outbox_.markSent(tx, mail.id); });
-      ++delivered;
-    } catch (const Poco::Exception& e) {
-      auto retry = std::chrono::seconds(std::min(300, 1 << std::min(mail.attempts, 9)));
-      db_.write([&](sql::Tx& tx) { outbox_.markFailed(tx, mail.id, e.displayText(), retry); });
-      std::cerr << "mail " << mail.id << " to " << mail.mail.to << " not accepted (" << e.displayText()
-                << "); retrying in " << retry.count() << " s" << std::endl;
+  try {
+    for (const accounts::QueuedMail& mail : due) {
+      try {
+        deliver(mail);
+        sent.push_back(mail.id);
+        ++delivered;
+      } catch (const Poco::Exception& e) {
+        auto retry = std::chrono::seconds(std::min(300, 1 << std::min(mail.attempts, 9)));
+        db_.write([&](sql::Tx& tx) { outbox_.markFailed(tx, mail.id, e.displayText(), retry); });
+        std::cerr << "mail " << mail.id << " to " << mail.mail.to << " not accepted (" << e.displayText()
+                  << "); retrying in " << retry.count() << " s" << std::endl;
+      }
     }
+  } catch (...) {
+    markSent();
+    throw;
   }
+  markSent();
   return delivered;
 }
 
