@@ -19,7 +19,7 @@ namespace {
 
 // More readers than cores only add memory: SQLite reads are CPU-bound once pages are cached.
 constexpr int kMaxReaders = 8;
-constexpr int kReaderCacheKib = 2048;
+constexpr int kReaderCacheKib = 8192;
 constexpr int kWriterCacheKib = 65536;
 constexpr int kOpenTimeoutSeconds = 2;
 
