@@ -5,7 +5,7 @@ import { announce, downloadText, field, h, openDialog, plural } from './dom.js';
 import { parseCsv, toCsv } from './csv.js';
 
 const SHOWN_LINES = 500;
-const POLL_MS = 400;
+const POLL_MS = 300;
 
 function isOk(row) {
   return typeof row.result === 'string' && row.result.startsWith('OK');
@@ -55,7 +55,9 @@ function reportView(report, dryRun, parsed, fileName) {
           if (isOk(row)) continue;
           lines.push([...(byLine.get(row.line) || []), row.result]);
         }
-        downloadText(fileName.replace(/\.csv$/i, '') + '-rejected.csv', toCsv(lines), 'text/csv;charset=utf-8');
+        // Written as the file came (same delimiter), so it opens in the same spreadsheet for fixing.
+        downloadText(fileName.replace(/\.csv$/i, '') + '-rejected.csv', toCsv(lines, parsed.delimiter),
+          'text/csv;charset=utf-8');
       } }, `Download the ${plural(report.rejected, 'rejected line')} (CSV)`));
     }
   } else if (report.rows.length) {
@@ -66,16 +68,18 @@ function reportView(report, dryRun, parsed, fileName) {
   return nodes;
 }
 
+// Follows an async import job (GET /jobs/{id}: state, linesDone, linesTotal, report, error)
+// until it is done; resolves with its report, throws with its error.
 async function pollJob(jobId, progress, label) {
   for (;;) {
     const job = await api('GET', `/jobs/${jobId}`);
-    if (job.total) {
-      progress.max = job.total;
-      progress.value = job.done || 0;
-      label.textContent = `${(job.done || 0).toLocaleString('en-US')} of ${job.total.toLocaleString('en-US')} lines`;
+    if (job.linesTotal) {
+      progress.max = job.linesTotal;
+      progress.value = job.linesDone || 0;
+      label.textContent = `${(job.linesDone || 0).toLocaleString('en-US')} of ${job.linesTotal.toLocaleString('en-US')} lines`;
     }
-    if (job.report) return job.report;
-    if (job.error) throw new Error(job.error.message || String(job.error));
+    if (job.state === 'done') return job.report;
+    if (job.state === 'failed') throw new Error(job.error || 'The import failed.');
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
