@@ -158,6 +158,14 @@ void TestServer::stop() {
   pid_ = -1;
 }
 
+void TestServer::kill() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string TestServer::output() const {
   std::ifstream in(log_path_, std::ios::binary);
   std::ostringstream text;
