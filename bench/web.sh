@@ -38,9 +38,12 @@ fi
 if [[ -n ${WORKTABLE_BINARY:-} ]]; then
   echo "== Server binary given: $WORKTABLE_BINARY (no build)"
 else
-  echo "== Build (Release, $BUILD_DIR)"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DWORKTABLE_WERROR=OFF >/dev/null
-  cmake --build "$BUILD_DIR" --target worktable -j "$(nproc)" >/dev/null
+  echo "== Build (Release, $BUILD_DIR; compiler output in $BUILD_DIR/web-bench-build.log)"
+  mkdir -p "$BUILD_DIR"
+  log=$BUILD_DIR/web-bench-build.log
+  { cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DWORKTABLE_WERROR=OFF &&
+    cmake --build "$BUILD_DIR" --target worktable -j "$(nproc)"; } >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
+  echo "built ($(grep -c 'warning:' "$log" || true) compiler warnings)"
   WORKTABLE_BINARY=$BUILD_DIR/server/worktable
 fi
 
