@@ -17,6 +17,7 @@
 #   BENCH_KEEP=1    keep the temporary folder (data, logs, wrk outputs)
 #   BENCH_STRICT=1  exit 1 when a target is missed
 #   BENCH_IMPORT=0  skip the import and export figures (bench/import.sh)
+#   BENCH_WEB=0     skip the browser figures (bench/web.sh)
 # shellcheck disable=SC2153  # BENCH_TID, BENCH_TOKEN, ... come from the set-up's env file
 set -euo pipefail
 
@@ -317,6 +318,10 @@ if [[ ${BENCH_IMPORT:-1} == 1 ]]; then
   stop_pid "$CEIL_PID"
   WT_PID="" CEIL_PID=""
   BENCH_BUILD_DIR=$BUILD_DIR bash "$BENCH_DIR/import.sh"
+fi
+# The grid in Chromium (issue 6). BENCH_WEB=0 skips it.
+if [[ ${BENCH_WEB:-1} == 1 ]]; then
+  BENCH_BUILD_DIR=$BUILD_DIR bash "$BENCH_DIR/web.sh"
 fi
 
 if [[ ${BENCH_STRICT:-0} == 1 && $MISSED -gt 0 ]]; then
