@@ -118,9 +118,12 @@ async function pollJob(jobId, progress, label) {
     if (job.state === 'done') return job.report;
     if (job.state === 'failed' || job.state === 'interrupted') {
       const message = job.error && job.error.message ? job.error.message : 'The import failed.';
-      throw new Error(job.state === 'interrupted'
+      const failure = new Error(job.state === 'interrupted'
         ? `${message} The import stopped after line ${job.linesDone}: the lines before are stored, none after.`
         : message);
+      // The server kept the file: the dialog offers to go on from the first line not stored.
+      if (job.state === 'interrupted' && !job.dryRun) failure.resumeJob = jobId;
+      throw failure;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -194,8 +197,13 @@ export function openImportDialog(table, onImported) {
     }
   });
 
-  go.addEventListener('click', async () => {
+  const resume = h('button', { type: 'button', id: 'import-resume', hidden: true }, 'Resume the import');
+  error.after(resume);
+
+  // Runs `start` (which answers a report, or 202 with a job to follow) with the progress bar.
+  async function importWith(start) {
     error.textContent = '';
+    resume.hidden = true;
     go.disabled = true;
     check.disabled = true;
     file.disabled = true;
@@ -203,8 +211,7 @@ export function openImportDialog(table, onImported) {
     progress.removeAttribute('value');
     progressLabel.textContent = `Importing ${plural(Math.max(parsed.length - 1, 0), 'line')}…`;
     try {
-      const answer = await apiWithStatus('POST', `/tables/${table.id}/import?async=1`, undefined,
-        { body: text, contentType: 'text/csv; charset=utf-8' });
+      const answer = await start();
       let report = answer.data;
       if (answer.status === 202 && report && report.jobId !== undefined) {
         report = await pollJob(report.jobId, progress, progressLabel);
@@ -225,7 +232,16 @@ export function openImportDialog(table, onImported) {
       go.disabled = false;
       check.disabled = false;
       file.disabled = false;
+      if (failure.resumeJob !== undefined) {
+        imported = true;  // some lines are stored: the grid reloads on close
+        resume.hidden = false;
+        resume.onclick = () => importWith(() => apiWithStatus('POST', `/jobs/${failure.resumeJob}/resume`, {}));
+        resume.focus();
+      }
     }
-  });
+  }
+
+  go.addEventListener('click', () => importWith(() => apiWithStatus('POST', `/tables/${table.id}/import?async=1`,
+    undefined, { body: text, contentType: 'text/csv; charset=utf-8' })));
   file.focus();
 }
