@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors, and runs every test under ctest.
+# The API tests run twice, on SQLite and (label pg) on a throwaway PostgreSQL cluster that
+# scripts/with_postgresql.sh starts on loopback and removes afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=build bash scripts/setup.sh -DBUILD_TESTING=ON -DWORKTABLE_WERROR=ON
 cd build
-ctest --output-on-failure -j2 --timeout 300 -LE web
+bash ../scripts/with_postgresql.sh ctest --output-on-failure -j2 --timeout 300 -LE web
 # The browser journeys drive a real Chromium; one of them has failed now and then on this
 # 2-core machine for a reason not found yet, so each gets up to three runs and must pass one.
 ctest --output-on-failure --timeout 600 -L web --repeat until-pass:3
