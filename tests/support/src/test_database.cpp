@@ -90,7 +90,9 @@ void dropPostgresqlDatabaseOf(const std::filesystem::path& data_dir) {
 
 int64_t executeSql(const std::string& db_url, const std::filesystem::path& data_dir, const std::string& sql,
                    const std::string& param) {
-  if (db_url.rfind("postgresql://", 0) == 0) return run(connect(db_url).get(), sql, param.c_str());
+  if (db_url.rfind("postgresql://", 0) == 0) {
+    return run(connect(db_url).get(), sql, sql.find("$1") == std::string::npos ? nullptr : param.c_str());
+  }
   sqlite3* db = nullptr;
   std::string path = (data_dir / "worktable.db").string();
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
