@@ -24,8 +24,9 @@ namespace {
 // servers together.
 constexpr int kMaxConnections = 16;
 constexpr int kConnectTimeoutSeconds = 5;
-// The advisory lock every write transaction takes (any fixed number; "wt" in ASCII).
-constexpr const char* kWriteLock = "SELECT pg_advisory_xact_lock(30580)";
+// A write transaction starts with the advisory lock that serialises writers (any fixed number;
+// "wt" in ASCII), sent with BEGIN in one round trip.
+constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(30580)";
 constexpr unsigned kBoolOid = 16;
 
 // Once per database, under the write lock (servers may start together): the collation and
@@ -209,12 +210,7 @@ class PostgresqlDatabase::PooledLease : public Lease {
     if (write) lock_ = std::unique_lock(database.write_mutex_);
     connection_ = database.take();
     try {
-      if (write) {
-        connection_->exec("BEGIN");
-        connection_->exec(kWriteLock);
-      } else {
-        connection_->exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
-      }
+      connection_->exec(write ? kBeginWrite : "BEGIN ISOLATION LEVEL REPEATABLE READ");
     } catch (...) {
       rollback();
       database_.giveBack(std::move(connection_));

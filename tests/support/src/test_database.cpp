@@ -90,6 +90,9 @@ void dropPostgresqlDatabaseOf(const std::filesystem::path& data_dir) {
 
 int64_t executeSql(const std::string& db_url, const std::filesystem::path& data_dir, const std::string& sql,
                    const std::string& param) {
+  if (db_url.rfind("sqlite:", 0) == 0) {
+    return executeSql("", std::filesystem::path(db_url.substr(7)).parent_path(), sql, param);
+  }
   if (db_url.rfind("postgresql://", 0) == 0) {
     return run(connect(db_url).get(), sql, sql.find("$1") == std::string::npos ? nullptr : param.c_str());
   }

@@ -83,7 +83,11 @@ TestServer::TestServer(TestServerOptions options) {
   owns_data_dir_ = options.data_dir.empty();
   data_dir_ = owns_data_dir_ ? makeTempDir() : options.data_dir;
   log_path_ = data_dir_ / "server.log";
-  if (testsOnPostgresql()) db_url_ = postgresqlDatabaseFor(data_dir_);
+  if (testsOnPostgresql()) {
+    db_url_ = postgresqlDatabaseFor(options.database_of.empty() ? data_dir_ : options.database_of);
+  } else if (!options.database_of.empty()) {
+    db_url_ = "sqlite:" + (options.database_of / "worktable.db").string();
+  }
   for (int attempt = 0; attempt < kLaunchAttempts; ++attempt) {
     if (launch(options)) return;
   }
@@ -174,7 +178,8 @@ int64_t TestServer::execute(const std::string& sql, const std::string& param) co
 }
 
 void TestServer::dropDatabase() noexcept {
-  if (db_url_.empty()) return;
+  // Only the database this server's folder created (a shared one belongs to its first server).
+  if (db_url_.rfind("postgresql://", 0) != 0) return;
   try {
     dropPostgresqlDatabaseOf(data_dir_);
   } catch (const std::exception&) {

@@ -17,6 +17,7 @@ struct TestServerOptions {
   bool demo = false;                    // let the server create its demo company
   std::vector<std::string> extra_args;  // appended to the command line
   std::filesystem::path data_dir;       // use this folder, kept afterwards (default: a fresh one, removed)
+  std::filesystem::path database_of;    // share the database of the server on this data folder
 };
 
 class TestServer {
@@ -32,7 +33,8 @@ class TestServer {
   uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
   const std::filesystem::path& dataDir() const { return data_dir_; }
-  // The --db URL the server runs on; empty for the default SQLite file in the data folder.
+  // The --db URL the server runs on; empty for the default SQLite file in the data folder
+  // (unless TestServerOptions::database_of names another server's).
   const std::string& databaseUrl() const { return db_url_; }
   // Runs one write statement on the server's database behind its back (`$1` bound to
   // `param`; SQL that both stores read); returns the rows changed. Throws std::runtime_error.
