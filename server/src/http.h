@@ -20,7 +20,7 @@ namespace worktable::server {
 struct Services;
 
 inline constexpr size_t kMaxJsonBody = 1 << 20;         // 1 MiB
-inline constexpr size_t kMaxCsvBody = 64 << 20;         // 64 MiB
+inline constexpr size_t kMaxCsvBody = size_t{1} << 30;  // 1 GiB, spooled to disk, never held
 inline constexpr const char* kSessionCookie = "wt_session";
 
 class Context {

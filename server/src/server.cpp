@@ -11,6 +11,7 @@
 #include "access.h"
 #include "demo.h"
 #include "http.h"
+#include "import_jobs.h"
 #include "mail_sender.h"
 #include "routes.h"
 #include "services.h"
@@ -111,6 +112,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.sharing = std::make_unique<accounts::Sharing>(*s.db);
   s.workspace_sharing = std::make_unique<validators::WorkspaceSharing>(*s.engine, *s.sharing, *s.users);
   s.access = std::make_unique<Access>(s);
+  s.imports = std::make_unique<ImportJobs>(s, s.data_dir / "imports");
   impl_->mail = std::make_unique<MailSender>(*s.db, *s.outbox, s.data_dir / "outbox", impl_->options.smtp);
   addAccountRoutes(impl_->router);
   addWorkspaceRoutes(impl_->router);
@@ -144,6 +146,7 @@ void Server::start() {
 
 void Server::stop() {
   if (impl_ && impl_->mail) impl_->mail->stop();
+  if (impl_ && impl_->services.imports) impl_->services.imports->stop();
   if (impl_ && impl_->http) {
     impl_->http->stopAll(true);
     impl_->http.reset();

@@ -16,6 +16,7 @@
 namespace worktable::server {
 
 class Access;
+class ImportJobs;
 
 struct Services {
   std::unique_ptr<sql::Database> db;
@@ -28,6 +29,7 @@ struct Services {
   std::unique_ptr<accounts::Sharing> sharing;
   std::unique_ptr<validators::WorkspaceSharing> workspace_sharing;
   std::unique_ptr<Access> access;
+  std::unique_ptr<ImportJobs> imports;
   std::filesystem::path data_dir;
   std::filesystem::path web_dir;
 };

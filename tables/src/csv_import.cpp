@@ -1,12 +1,14 @@
-// CSV parsing is libcsv's (Debian's libcsv-dev); this file maps its rows onto fields.
-#include <csv.h>
-
+// Import: records from CsvReader become changes through the engine, a line at a time, each
+// in its own savepoint so that a refused line leaves no trace and the others go on.
 #include <algorithm>
 #include <istream>
 #include <map>
+#include <unordered_map>
 
+#include "csv_reader.h"
 #include "worktable/tables/csv.h"
 #include "worktable/tables/error.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::tables {
 namespace {
@@ -22,67 +24,14 @@ std::string normalName(const std::string& name) {
   return trimmed;
 }
 
-// Counts `,` and `;` outside quotes on the first line and picks the more frequent.
-char detectDelimiter(const std::string& start) {
-  int commas = 0, semicolons = 0;
-  bool quoted = false;
-  for (char c : start) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted && (c == '\n' || c == '\r')) break;
-    else if (!quoted && c == ',') ++commas;
-    else if (!quoted && c == ';') ++semicolons;
-  }
-  return semicolons > commas ? ';' : ',';
-}
-
-class Importer {
+// Turns one record into a change: maps the header onto fields, finds the record a key
+// matches, and writes.
+class LineWriter {
  public:
-  Importer(Engine& engine, Tx& tx, const Table& table, const ImportOptions& options)
-      : engine_(engine), tx_(tx), table_(table), options_(options) {}
-
-  static void onCell(void* data, size_t size, void* self) {
-    auto* importer = static_cast<Importer*>(self);
-    importer->cells_.emplace_back(static_cast<const char*>(data), size);
-    importer->breaks_ += std::count(importer->cells_.back().begin(), importer->cells_.back().end(), '\n');
-  }
-  static void onRowEnd(int, void* self) { static_cast<Importer*>(self)->row(); }
-
-  ImportReport finish() { return std::move(report_); }
-  bool sawHeader() const { return !columns_.empty() || header_done_; }
-  int64_t line() const { return line_; }
-
- private:
-  void row() {
-    int64_t line = line_;
-    line_ += 1 + breaks_;
-    breaks_ = 0;
-    std::vector<std::string> cells = std::move(cells_);
-    cells_.clear();
-    if (!header_done_) return header(cells);
-    ImportLine result{line, std::nullopt, "OK"};
-    try {
-      if (cells.size() > columns_.size()) {
-        throw invalidValue("too_many_cells", "This line has " + std::to_string(cells.size()) +
-                                                 " cells but the header has " + std::to_string(columns_.size()) +
-                                                 "; remove the extra cells or quote the ones holding the delimiter.");
-      }
-      Values values;
-      for (size_t i = 0; i < cells.size(); ++i) {
-        if (const Field* field = columns_[i]) values[field->name] = Engine::parseValue(*field, cells[i]);
-      }
-      Record record = tx_.savepoint([&] { return engine_.insert(tx_, table_, values, options_.actor); });
-      if (!options_.dry_run) result.id = record.id;
-      ++report_.inserted;
-    } catch (const Error& error) {
-      if (error.kind() == ErrorKind::kInternal) throw;
-      result.result = error.what();
-      ++report_.rejected;
-    }
-    report_.rows.push_back(std::move(result));
-  }
+  LineWriter(Engine& engine, const Table& table, const ImportOptions& options, ImportReport& report)
+      : engine_(engine), table_(table), options_(options), report_(report) {}
 
   void header(const std::vector<std::string>& cells) {
-    header_done_ = true;
     std::map<std::string, const Field*> by_name;
     for (const Field& field : table_.fields) by_name[normalName(field.name)] = &field;
     std::map<const Field*, std::string> seen;
@@ -93,67 +42,221 @@ class Importer {
         report_.unknown_columns.push_back(cell);
       } else if (!seen.emplace(field, cell).second) {
         throw badRequest("The header names \"" + field->name + "\" twice; keep one column per field.");
+      } else if (field->read_only) {
+        // Filled in by the system: an exported file carries them, a re-import ignores them.
+        report_.read_only_columns.push_back(field->name);
+        field = nullptr;
       }
       columns_.push_back(field);
     }
+    if (options_.key.empty()) return;
+    const Field* key = table_.field(options_.key);
+    if (!key) throw badRequest("key names no field of table \"" + table_.name + "\": \"" + options_.key + "\".");
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i] == key) key_column_ = i;
+    }
+    if (!key_column_ && options_.key_required) {
+      throw badRequest("The file has no column \"" + key->name + "\" to match records by; add it or import without key.");
+    }
+  }
+
+  ImportLine write(Tx& tx, const CsvRecord& record) {
+    ImportLine result{record.line, std::nullopt, ImportAction::kInserted, "OK"};
+    line_ = record.line;
+    try {
+      const std::vector<std::string>& cells = record.cells;
+      if (cells.size() > columns_.size()) {
+        throw invalidValue("too_many_cells", "This line has " + std::to_string(cells.size()) +
+                                                 " cells but the header has " + std::to_string(columns_.size()) +
+                                                 "; remove the extra cells or quote the ones holding the delimiter.");
+      }
+      Values values;
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (const Field* field = columns_[i]) values[field->name] = Engine::parseValue(*field, cells[i]);
+      }
+      std::optional<Record> match = matching(tx, values);
+      // The key matched ignoring case: the stored spelling stays (a User ID cannot change).
+      if (match) values.erase(columns_[*key_column_]->name);
+      if (match && sameValues(*match, values)) {
+        // Nothing to change is no change: no validator is asked (a partner's row read back
+        // from an export is not an edit of it).
+        result.action = ImportAction::kUnchanged;
+        result.id = match->id;
+        ++report_.unchanged;
+        return result;
+      }
+      Record written = tx.savepoint([&] {
+        if (!match) return engine_.insert(tx, table_, values, options_.actor);
+        return engine_.update(tx, table_, match->id, values, std::nullopt, options_.actor);
+      });
+      if (match) {
+        result.action = written.version == match->version ? ImportAction::kUnchanged : ImportAction::kUpdated;
+        result.id = written.id;
+      } else if (!options_.dry_run) {
+        result.id = written.id;
+      }
+      if (!written.note.empty()) {
+        result.result = written.note;
+        ++report_.noted;
+      }
+    } catch (const Error& error) {
+      if (error.kind() == ErrorKind::kInternal) throw;
+      result.action = ImportAction::kRejected;
+      result.result = error.what();
+    }
+    switch (result.action) {
+      case ImportAction::kInserted: ++report_.inserted; break;
+      case ImportAction::kUpdated: ++report_.updated; break;
+      case ImportAction::kUnchanged: ++report_.unchanged; break;
+      case ImportAction::kRejected: ++report_.rejected; break;
+    }
+    return result;
+  }
+
+ private:
+  static bool sameValues(const Record& record, const Values& values) {
+    for (const auto& [name, value] : values) {
+      auto stored = record.values.find(name);
+      if (stored == record.values.end() || !(stored->second == value)) return false;
+    }
+    return true;
+  }
+
+  std::optional<Record> matching(Tx& tx, const Values& values) {
+    if (!key_column_) return std::nullopt;
+    const Field& key = *columns_[*key_column_];
+    auto value = values.find(key.name);
+    if (value == values.end() || std::holds_alternative<std::monostate>(value->second)) return std::nullopt;
+    // A file that names the same record twice holds a mistake (two people given one User
+    // ID): the second line would overwrite the first, so it is refused.
+    std::string folded = foldCase(Engine::formatValue(value->second));
+    auto [first, fresh] = keys_seen_.emplace(folded, line_);
+    if (!fresh) {
+      throw conflict("duplicate_key", key.name + " \"" + Engine::formatValue(value->second) + "\" is on line " +
+                                          std::to_string(first->second) +
+                                          " already; a file names each record once. Fix one of the two lines.");
+    }
+    std::vector<Record> found = engine_.find(tx, table_, key.name, value->second);
+    if (found.size() > 1) {
+      throw conflict("duplicate_key", std::to_string(found.size()) + " records have " + key.name + " \"" +
+                                          Engine::formatValue(value->second) +
+                                          "\": make it unique in the table before importing by it.");
+    }
+    if (found.empty()) return std::nullopt;
+    return found.front();
   }
 
   Engine& engine_;
-  Tx& tx_;
   const Table& table_;
   const ImportOptions& options_;
-  ImportReport report_;
+  ImportReport& report_;
   std::vector<const Field*> columns_;
-  std::vector<std::string> cells_;
-  bool header_done_ = false;
-  int64_t line_ = 1;
-  int64_t breaks_ = 0;
+  std::optional<size_t> key_column_;
+  std::unordered_map<std::string, int64_t> keys_seen_;  // key (case-folded) -> its first line
+  int64_t line_ = 0;                                     // the line being written
 };
 
-struct Parser {
-  csv_parser parser;
-  Parser() { csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI); }
-  ~Parser() { csv_free(&parser); }
-};
+// Reads `in` and hands its records over in batches of `batch_lines` to `write_batch`.
+template <class WriteBatch>
+void readBatches(std::istream& in, const ImportOptions& options, LineWriter& writer, WriteBatch&& write_batch) {
+  CsvReader reader;
+  bool header = false;
+  std::string chunk(kChunk, '\0');
+  auto drain = [&](bool all) {
+    std::deque<CsvRecord>& records = reader.records();
+    if (!header && !records.empty()) {
+      writer.header(records.front().cells);
+      records.pop_front();
+      header = true;
+    }
+    size_t batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_lines));
+    while (records.size() >= batch || (all && !records.empty())) {
+      size_t count = std::min(batch, records.size());
+      std::vector<CsvRecord> lines(std::make_move_iterator(records.begin()),
+                                   std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(count)));
+      records.erase(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(count));
+      write_batch(lines);
+    }
+  };
+  while (in.read(chunk.data(), static_cast<std::streamsize>(kChunk)) || in.gcount() > 0) {
+    reader.feed(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
+    drain(false);
+  }
+  reader.finish();
+  drain(true);
+  if (!header) throw badRequest("The file is empty; it needs a header row of field names.");
+}
 
-Error malformed(const Importer& importer, const csv_parser& parser) {
-  return badRequest("The file is not valid CSV near line " + std::to_string(importer.line()) + " (" +
-                    csv_strerror(csv_error(const_cast<csv_parser*>(&parser))) +
-                    "); check the quotes around cells that hold quotes, delimiters or line breaks.");
+void writeBatch(Tx& tx, LineWriter& writer, const std::vector<CsvRecord>& lines, const ImportOptions& options,
+                ImportReport& report) {
+  std::vector<ImportLine> results;
+  results.reserve(lines.size());
+  for (const CsvRecord& record : lines) {
+    report.last_line = record.line;
+    if (record.line < options.first_line) continue;
+    results.push_back(writer.write(tx, record));
+  }
+  if (options.on_batch) options.on_batch(tx, results, report);
+  if (options.keep_rows) std::move(results.begin(), results.end(), std::back_inserter(report.rows));
+}
+
+// A dry run writes inside a savepoint it rolls back, whatever happens.
+template <class Fn>
+void rolledBack(Tx& tx, bool dry_run, Fn&& fn) {
+  if (!dry_run) return fn();
+  tx.exec("SAVEPOINT dry_run");
+  try {
+    fn();
+  } catch (...) {
+    tx.exec("ROLLBACK TO dry_run; RELEASE dry_run");
+    throw;
+  }
+  tx.exec("ROLLBACK TO dry_run; RELEASE dry_run");
 }
 
 }  // namespace
 
-ImportReport importCsv(Engine& engine, Tx& tx, const Table& table, std::istream& in, const ImportOptions& options) {
-  Importer importer(engine, tx, table, options);
-  Parser parser;
-  std::string chunk(kChunk, '\0');
-  bool first = true;
-  if (options.dry_run) tx.exec("SAVEPOINT dry_run");
-  try {
-    while (in.read(chunk.data(), static_cast<std::streamsize>(kChunk)) || in.gcount() > 0) {
-      size_t size = static_cast<size_t>(in.gcount());
-      size_t offset = 0;
-      if (first) {
-        first = false;
-        if (size >= 3 && chunk.compare(0, 3, "\xEF\xBB\xBF") == 0) offset = 3;
-        csv_set_delim(&parser.parser, detectDelimiter(chunk.substr(offset, size - offset)));
-      }
-      if (csv_parse(&parser.parser, chunk.data() + offset, size - offset, Importer::onCell, Importer::onRowEnd,
-                    &importer) != size - offset) {
-        throw malformed(importer, parser.parser);
-      }
-    }
-    if (csv_fini(&parser.parser, Importer::onCell, Importer::onRowEnd, &importer) != 0) {
-      throw malformed(importer, parser.parser);
-    }
-    if (!importer.sawHeader()) throw badRequest("The file is empty; it needs a header row of field names.");
-  } catch (...) {
-    if (options.dry_run) tx.exec("ROLLBACK TO dry_run; RELEASE dry_run");
-    throw;
+const char* actionName(ImportAction action) {
+  switch (action) {
+    case ImportAction::kInserted: return "inserted";
+    case ImportAction::kUpdated: return "updated";
+    case ImportAction::kUnchanged: return "unchanged";
+    case ImportAction::kRejected: return "rejected";
   }
-  if (options.dry_run) tx.exec("ROLLBACK TO dry_run; RELEASE dry_run");
-  return importer.finish();
+  return "?";
+}
+
+CsvShape checkCsv(std::istream& in) {
+  CsvReader reader(false);
+  std::string chunk(kChunk, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(kChunk)) || in.gcount() > 0) {
+    reader.feed(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
+  }
+  reader.finish();
+  if (reader.recordCount() == 0) throw badRequest("The file is empty; it needs a header row of field names.");
+  return CsvShape{reader.recordCount(), reader.lines()};
+}
+
+ImportReport importCsv(Engine& engine, Tx& tx, const Table& table, std::istream& in, const ImportOptions& options) {
+  ImportReport report;
+  LineWriter writer(engine, table, options, report);
+  rolledBack(tx, options.dry_run, [&] {
+    readBatches(in, options, writer,
+                [&](const std::vector<CsvRecord>& lines) { writeBatch(tx, writer, lines, options, report); });
+  });
+  return report;
+}
+
+ImportReport importCsv(Engine& engine, const Table& table, std::istream& in, const ImportOptions& options) {
+  if (options.dry_run) {
+    return engine.database().write([&](Tx& tx) { return importCsv(engine, tx, table, in, options); });
+  }
+  ImportReport report;
+  LineWriter writer(engine, table, options, report);
+  readBatches(in, options, writer, [&](const std::vector<CsvRecord>& lines) {
+    engine.database().write([&](Tx& tx) { writeBatch(tx, writer, lines, options, report); });
+  });
+  return report;
 }
 
 }  // namespace worktable::tables

@@ -90,7 +90,7 @@ std::string recordColumns(const Table& table) {
 }
 
 Record readRecord(const sql::Query& query, const Table& table) {
-  Record record{query.getInt(0), query.getInt(1), {}};
+  Record record{query.getInt(0), query.getInt(1), {}, {}};
   int column = 2;
   for (const Field& field : table.fields) record.values[field.name] = readValue(query, column++, field.type);
   return record;
@@ -189,7 +189,7 @@ Record Engine::apply(Tx& tx, Change& change) {
     else checkValue(field, change.get(field.name));
   }
 
-  Record result{change.record_id, change.version, change.after};
+  Record result{change.record_id, change.version, change.after, change.note};
   std::vector<std::string> changed = change.changedFields();
   if (change.kind == ChangeKind::kDelete) {
     tx.run("DELETE FROM " + tableName(table.id) + " WHERE id = ?1", change.record_id);

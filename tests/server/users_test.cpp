@@ -164,6 +164,9 @@ TEST_P(UsersActivation, WithAnInvalidEmailKeepsTheRowWithItsStatusAsBeforeAndNam
 }
 
 TEST_P(UsersActivation, WithAUserIdTakenInAnotherCaseKeepsTheRowAndNamesTheRowHoldingIt) {
+  if (GetParam() == Way::kImport) {
+    GTEST_SKIP() << "an imported line naming an existing User ID updates that row (import_test.cpp)";
+  }
   setFreeLicenses(acme(), 2);
   Json holder = addActiveRow(acme(), newRow("uid-holder"));
   Json before = licenses(acme());

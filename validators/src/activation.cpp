@@ -46,6 +46,7 @@ void ValidEmail::check(sql::Tx& tx, const tables::Engine&, tables::Change& chang
     // A row without an account is a draft: keep it, and say what to fix.
     change.problems.erase(problem);
     change.set(kResult, change.changes(kResult) ? text(change.get(kResult)) + " " + message + "." : message + ".");
+    change.note = message + ".";
   }
 }
 

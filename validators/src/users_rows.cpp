@@ -46,6 +46,7 @@ bool activatesNewAccount(sql::Tx& tx, UsersContext& context, const tables::Chang
 void refuseActivation(tables::Change& change, const std::string& message) {
   change.set(kStatus, change.old(kStatus));
   change.set(kResult, message);
+  change.note = message;
 }
 
 std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,

@@ -187,6 +187,14 @@ void TestServer::dropDatabase() noexcept {
   }
 }
 
+void TestServer::kill() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string TestServer::output() const {
   std::ifstream in(log_path_, std::ios::binary);
   std::ostringstream text;

@@ -33,6 +33,9 @@ struct Change {
   // Work that needs the stored record (an insert's new id), run right after it is written,
   // in the same transaction; a throw here still rolls everything back.
   std::vector<std::function<void(sql::Tx&, const Record&)>> after_store;
+  // What a validator says of a change it let through amended (an activation put back):
+  // the write succeeds, and an import reports the note beside the line.
+  std::string note;
 
   // The value of `field` after the change (null when absent).
   const Value& get(const std::string& field) const;

@@ -77,6 +77,7 @@ struct Record {
   Id id = 0;
   int64_t version = 0;
   Values values;  // every field of the table, null included
+  std::string note;  // the validators' note on the write that returned it (not stored)
 };
 
 struct RecordQuery {

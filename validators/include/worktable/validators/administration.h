@@ -16,6 +16,8 @@ using sql::Tx;
 
 // The kind of the Users table: the engine runs the validators attached to it.
 inline constexpr const char* kUsersKind = "users";
+// The field a staff list's lines are matched to rows by, when it is re-imported.
+inline constexpr const char* kUsersKey = "User ID";
 inline constexpr int kStartingLicenses = 5;
 
 struct AdministrationInfo {

@@ -45,6 +45,8 @@ class TestServer {
   bool running();
   // Stops the server as an operator would (SIGTERM, then SIGKILL after 5 s); the data stays.
   void stop();
+  // Ends the server at once (SIGKILL), as a crash or a power cut would; the data stays.
+  void kill();
 
  private:
   bool launch(const TestServerOptions& options);
