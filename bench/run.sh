@@ -16,6 +16,8 @@
 #   BENCH_BUILD_DIR build folder (default <repo>/build-release)
 #   BENCH_KEEP=1    keep the temporary folder (data, logs, wrk outputs)
 #   BENCH_STRICT=1  exit 1 when a target is missed
+#   BENCH_IMPORT=0  skip the import and export figures (bench/import.sh)
+#   BENCH_WEB=0     skip the browser figures (bench/web.sh)
 # shellcheck disable=SC2153  # BENCH_TID, BENCH_TOKEN, ... come from the set-up's env file
 set -euo pipefail
 
@@ -308,6 +310,19 @@ cp "$WORK/results.md" "$RESULTS_MD"
 step "Summary (also in bench/results.md), total $(($(date +%s) - STARTED)) s"
 echo
 cat "$RESULTS_MD"
+
+# The import and export figures (issue 5) have a script of their own; run it here too so
+# that one command gives every figure. BENCH_IMPORT=0 skips it.
+if [[ ${BENCH_IMPORT:-1} == 1 ]]; then
+  stop_pid "$WT_PID"
+  stop_pid "$CEIL_PID"
+  WT_PID="" CEIL_PID=""
+  BENCH_BUILD_DIR=$BUILD_DIR bash "$BENCH_DIR/import.sh"
+fi
+# The grid in Chromium (issue 6). BENCH_WEB=0 skips it.
+if [[ ${BENCH_WEB:-1} == 1 ]]; then
+  BENCH_BUILD_DIR=$BUILD_DIR bash "$BENCH_DIR/web.sh"
+fi
 
 if [[ ${BENCH_STRICT:-0} == 1 && $MISSED -gt 0 ]]; then
   exit 1

@@ -7,6 +7,5 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=build bash scripts/setup.sh -DBUILD_TESTING=ON -DWORKTABLE_WERROR=ON
 cd build
 bash ../scripts/with_postgresql.sh ctest --output-on-failure -j2 --timeout 300 -LE web
-# The browser journeys drive a real Chromium; one of them has failed now and then on this
-# 2-core machine for a reason not found yet, so each gets up to three runs and must pass one.
-ctest --output-on-failure --timeout 600 -L web --repeat until-pass:3
+# The browser journeys drive a real Chromium, one at a time (they share the web_browser lock).
+ctest --output-on-failure --timeout 600 -L web

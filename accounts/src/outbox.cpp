@@ -29,7 +29,7 @@ std::vector<QueuedMail> Outbox::due(sql::Tx& tx, int limit) const {
   std::vector<QueuedMail> result;
   sql::Query q = tx.query(
       "SELECT id, recipient, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1"
-      " ORDER BY id LIMIT ?2",
+      " ORDER BY next_attempt_at, id LIMIT ?2",
       nowIso(), static_cast<int64_t>(limit));
   while (q.next()) {
     result.push_back(QueuedMail{q.getInt(0), Mail{q.getText(1), q.getText(2), q.getText(3)},

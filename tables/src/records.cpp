@@ -2,8 +2,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/UTF8String.h>
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 #include "table_sql.h"
@@ -15,13 +17,6 @@
 namespace worktable::tables {
 namespace {
 
-Poco::Dynamic::Var toVar(const Value& value) {
-  if (const bool* flag = std::get_if<bool>(&value)) return *flag;
-  if (const double* number = std::get_if<double>(&value)) return *number;
-  if (const std::string* text = std::get_if<std::string>(&value)) return *text;
-  return Poco::Dynamic::Var();
-}
-
 Value fromVar(const Poco::Dynamic::Var& var) {
   if (var.isEmpty()) return Value();
   if (var.type() == typeid(bool)) return var.extract<bool>();
@@ -30,17 +25,37 @@ Value fromVar(const Poco::Dynamic::Var& var) {
   return var.convert<std::string>();
 }
 
-std::string historyJson(const Change& change) {
-  Poco::JSON::Object changes(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const std::string& field : change.changedFields()) {
-    Poco::JSON::Array pair;
-    pair.add(toVar(change.old(field)));
-    pair.add(toVar(change.get(field)));
-    changes.set(field, pair);
+void appendJson(std::string& out, const Value& value) {
+  if (const bool* flag = std::get_if<bool>(&value)) {
+    out += *flag ? "true" : "false";
+  } else if (const double* number = std::get_if<double>(&value)) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *number);
+    out.append(buffer, ec == std::errc() ? end : buffer);
+  } else if (const std::string* text = std::get_if<std::string>(&value)) {
+    out += '"';
+    out += Poco::UTF8::escape(*text, true);
+    out += '"';
+  } else {
+    out += "null";
   }
-  std::ostringstream out;
-  changes.stringify(out);
-  return out.str();
+}
+
+// {"field": [before, after], ...} for the fields that differ, written out by hand: building
+// Poco JSON objects for it took a tenth of an import's time.
+std::string historyJson(const Change& change) {
+  std::string out = "{";
+  for (const std::string& field : change.changedFields()) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += Poco::UTF8::escape(field, true);
+    out += "\":[";
+    appendJson(out, change.old(field));
+    out += ',';
+    appendJson(out, change.get(field));
+    out += ']';
+  }
+  return out + "}";
 }
 
 Values nullValues(const Table& table) {

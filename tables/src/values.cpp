@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <regex>
 
 #include "worktable/tables/engine.h"
 #include "worktable/tables/error.h"
@@ -18,9 +17,30 @@ Error wrongType(const Field& field, const std::string& expected) {
                       "Field \"" + field.name + "\" expects " + expected + ".", field.name);
 }
 
+// name@domain.tld: a local part and two or more dot-separated labels, none empty, without
+// spaces or a second @. (Written out: std::regex took 2% of an import.)
 bool isEmail(const std::string& text) {
-  static const std::regex kEmail(R"([^\s@]+@[^\s@.]+(\.[^\s@.]+)+)");
-  return text.size() <= 254 && std::regex_match(text, kEmail);
+  if (text.empty() || text.size() > 254) return false;
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  size_t at = text.find('@');
+  if (at == 0 || at == std::string::npos) return false;
+  for (size_t i = 0; i < at; ++i) {
+    if (space(text[i])) return false;
+  }
+  size_t labels = 0, length = 0;
+  for (size_t i = at + 1; i <= text.size(); ++i) {
+    char c = i < text.size() ? text[i] : '.';
+    if (c == '.') {
+      if (length == 0) return false;
+      ++labels;
+      length = 0;
+    } else if (c == '@' || space(c)) {
+      return false;
+    } else {
+      ++length;
+    }
+  }
+  return labels >= 2;
 }
 
 bool isDate(const std::string& text) {

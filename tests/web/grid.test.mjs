@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  Api, artifactsDir, cell, cellAtIndex, journey, launchBrowser, startServer, strongPassword, waitForRows,
+  Api, artifactsDir, cell, cellAtIndex, journey, launchBrowser, startServer, strongPassword, unnamedControls, waitForRows,
 } from './harness.mjs';
 
 let server;
@@ -70,6 +70,7 @@ async function addColumn(name, type, options) {
   await dialog.getByLabel('Column name').fill(name);
   await dialog.getByLabel('Type').selectOption(type);
   if (options) await dialog.getByLabel('Options, one per line').fill(options.join('\n'));
+  assert.deepEqual(await unnamedControls(page), [], 'controls without a name in the Add a column dialog');
   await dialog.getByRole('button', { name: 'Add column' }).click();
   await dialog.waitFor({ state: 'detached' });
   await page.locator(`#grid .ag-header-cell[col-id="${name}"]`).waitFor();
@@ -111,6 +112,7 @@ test('the table journey: sign up, columns, keyboard editing, errors, sort, searc
     assert.deepEqual(fields.map((f) => `${f.name}:${f.type}`),
       ['Name:text', 'Email:email', 'Stage:select', 'Amount:number', 'Due:date', 'Signed:checkbox']);
     assert.deepEqual(fields[2].options, ['New', 'Won', 'Lost']);
+    assert.deepEqual(await unnamedControls(page), [], 'controls without a name on the table page');
 
     // Add a row: its first cell gets the focus, and typing edits it.
     await page.getByRole('button', { name: '+ Add row' }).click();
@@ -291,6 +293,7 @@ test('the table journey: sign up, columns, keyboard editing, errors, sort, searc
       '"Vandelay, Industries",art@vandelay.test,30\n');
     await page.getByRole('button', { name: 'Import CSV…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import into Leads' });
+    assert.deepEqual(await unnamedControls(page), [], 'controls without a name in the import dialog');
     await dialog.getByLabel('CSV file').setInputFiles(csvFile);
     await dialog.getByRole('button', { name: 'Check the file' }).click();
     await dialog.getByText('2 lines would be added, 1 line would be rejected.').waitFor();

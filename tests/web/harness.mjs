@@ -241,6 +241,20 @@ export function writeArtifact(name, content) {
   return file;
 }
 
+// Visible form controls and buttons that have no accessible name (no label, aria-label,
+// aria-labelledby, text or title): what a screen reader would announce as "edit" or "button".
+export async function unnamedControls(page) {
+  return page.evaluate(() => {
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const byIds = (ids) => (ids || '').split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join('');
+    const name = (el) => [el.getAttribute('aria-label'), byIds(el.getAttribute('aria-labelledby')),
+      ...[...(el.labels || [])].map((label) => label.textContent), el.tagName === 'BUTTON' ? el.textContent : '',
+      el.getAttribute('title')].some((text) => text && text.trim());
+    return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+      .filter(visible).filter((el) => !name(el)).map((el) => el.outerHTML.slice(0, 160));
+  });
+}
+
 // --------------------------------------------------------------------------- grid helpers
 
 // AG Grid writes col-id HTML-escaped; the selector quotes it for CSS.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  Api, artifactsDir, cell, journey, launchBrowser, mailTo, startServer, strongPassword, waitForRows,
+  Api, artifactsDir, cell, journey, launchBrowser, mailTo, startServer, strongPassword, unnamedControls, waitForRows,
 } from './harness.mjs';
 
 let server;
@@ -95,6 +95,7 @@ test('a partner is invited, accepts, shows as an external read-only row, and goe
     const members = await alice.get(`/workspaces/${workspace.id}/members`);
     assert.ok(!members.some((m) => m.email === 'ghost@nowhere.test'), JSON.stringify(members));
     await page.screenshot({ path: path.join(artifactsDir, 'partner-members-dialog.png') });
+    assert.deepEqual(await unnamedControls(page), [], 'controls without a name in the members dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 

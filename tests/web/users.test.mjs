@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  Api, artifactsDir, cell, journey, launchBrowser, mailTo, startServer, strongPassword, waitForRows,
+  Api, artifactsDir, cell, journey, launchBrowser, mailTo, startServer, strongPassword, unnamedControls, waitForRows,
 } from './harness.mjs';
 
 let server;
@@ -99,6 +99,7 @@ test('the admin journey in the Users table', async () => {
 
     // The admin lowers the total to 2; below the used count the API's refusal is shown.
     await page.getByRole('button', { name: 'Change total' }).click();
+    assert.deepEqual(await unnamedControls(page), [], 'controls without a name on the Users page');
     await page.getByLabel('Total licenses').fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.locator('#licenses .form-error').getByText(/./).waitFor();

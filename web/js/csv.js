@@ -1,9 +1,21 @@
 // CSV (RFC 4180) in the page: parse a file into records, each with the line it starts on
-// (the header is line 1, as the import report counts), and write records back.
+// (the header is line 1, as the import report counts), and write records back. Like the
+// server, a header with more semicolons than commas means semicolon-separated (French
+// spreadsheet exports).
 
+// ',' or ';', from the first line of the text.
+export function detectDelimiter(text) {
+  const header = text.split(/\r?\n/, 1)[0] || '';
+  const count = (c) => header.split(c).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
+
+// [{line, cells}], and the delimiter found, as records.delimiter.
 export function parseCsv(text) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const delimiter = detectDelimiter(text);
   const records = [];
+  records.delimiter = delimiter;
   let cells = [];
   let cell = '';
   let quoted = false;
@@ -29,7 +41,7 @@ export function parseCsv(text) {
     if (c === '"') {
       quoted = true;
       sawAny = true;
-    } else if (c === ',') {
+    } else if (c === delimiter) {
       cells.push(cell);
       cell = '';
       sawAny = true;
@@ -56,11 +68,13 @@ export function parseCsv(text) {
   return records;
 }
 
-function quote(value) {
+function quote(value, delimiter) {
   const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const special = /["\r\n]/.test(text) || text.includes(delimiter) || /^\s|\s$/.test(text);
+  return special ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(rows) {
-  return rows.map((cells) => cells.map(quote).join(',')).join('\r\n') + '\r\n';
+// Rows of cells as CSV text, CRLF line ends, separated by `delimiter` (',' unless told).
+export function toCsv(rows, delimiter = ',') {
+  return rows.map((cells) => cells.map((cell) => quote(cell, delimiter)).join(delimiter)).join('\r\n') + '\r\n';
 }

@@ -72,6 +72,7 @@ class TableView {
     this.search = '';
     this.total = null;
     this.saves = new Map(); // record id → {record, optimistic: {field: value}, chain}
+    this.saved = new Map(); // record id → the server's answer to this page's last save of it
     this.canWrite = roleAtLeast(workspace.role, 'editor');
     this.canManage = roleAtLeast(workspace.role, 'admin');
     this.disposers = [];
@@ -387,8 +388,10 @@ class TableView {
     };
   }
 
-  // A record fresh from the server, with the values still being saved laid over it.
-  withPending(record) {
+  // A record fresh from the server, with the values still being saved laid over it. A page
+  // asked for before a save finished may bring the row's older version: the newer one stays.
+  withPending(fetched) {
+    const record = this.newest(fetched);
     const pending = this.saves.get(record.id);
     if (!pending || Object.keys(pending.optimistic).length === 0) return record;
     return this.display(pending);
@@ -471,7 +474,10 @@ class TableView {
   onEditRequest(event) {
     const f = this.fieldByName(event.column.getColId());
     if (!f || !event.data) return;
-    const record = event.data;
+    // AG Grid's event can carry the row's data as it was when the editor opened: typing a row
+    // cell after cell with Tab, the save of one cell may finish while the next one is being
+    // edited, and that older version would make the next save a stale_version refusal.
+    const record = this.newest(event.data, event.node && event.node.data);
     if (!this.cellEditable(record, f)) return;
     const value = normalise(f, event.newValue);
     const current = record.values[f.name] ?? null;
@@ -486,6 +492,15 @@ class TableView {
     this.renderRow(record.id, entry);
     entry.pending += 1;
     entry.chain = entry.chain.then(() => this.save(entry, f, value));
+  }
+
+  // Of what the page holds of one record (grid data, the answer to a save), the newest version.
+  newest(...candidates) {
+    let best = null;
+    for (const record of [...candidates, candidates[0] && this.saved.get(candidates[0].id)]) {
+      if (record && (!best || record.version > best.version)) best = record;
+    }
+    return best;
   }
 
   // The record as the server last said, without what the page lays over it.
@@ -518,11 +533,13 @@ class TableView {
       const saved = await api('PATCH', `/tables/${this.table.id}/records/${id}`,
         { values: { [f.name]: value }, version: entry.record.version });
       entry.record = saved;
+      this.saved.set(id, saved);
       if (this.isUsers) this.afterUsersSave(before, saved, f);
     } catch (error) {
       if (error.code === 'stale_version') {
         try {
           entry.record = await api('GET', `/tables/${this.table.id}/records/${id}`);
+          this.saved.set(id, entry.record);
         } catch (reload) {
           // keep the old one
         }
@@ -633,6 +650,7 @@ class TableView {
     try {
       await api('DELETE', `/tables/${this.table.id}/records/${record.id}`);
       this.saves.delete(record.id);
+      this.saved.delete(record.id);
       this.showNotice('');
       this.say(`Deleted ${label}.`);
       this.reload(false);

@@ -19,7 +19,7 @@ namespace {
 
 // More readers than cores only add memory: SQLite reads are CPU-bound once pages are cached.
 constexpr int kMaxReaders = 8;
-constexpr int kReaderCacheKib = 2048;
+constexpr int kReaderCacheKib = 8192;
 constexpr int kWriterCacheKib = 65536;
 constexpr int kOpenTimeoutSeconds = 2;
 
@@ -184,11 +184,15 @@ class SqliteDatabase::ReadLease : public Lease {
 
 class SqliteDatabase::WriteLease : public Lease {
  public:
-  WriteLease(std::mutex& mutex, SqliteConnection& connection) : lock_(mutex), connection_(connection) {
+  WriteLease(std::mutex& mutex, SqliteConnection& connection, std::atomic<int64_t>& commits)
+      : lock_(mutex), connection_(connection), commits_(commits) {
     connection_.step("BEGIN IMMEDIATE");
   }
   Connection& connection() override { return connection_; }
-  void commit() override { connection_.step("COMMIT"); }
+  void commit() override {
+    connection_.step("COMMIT");
+    ++commits_;
+  }
   void rollback() noexcept override {
     try {
       connection_.step("ROLLBACK");
@@ -199,6 +203,7 @@ class SqliteDatabase::WriteLease : public Lease {
  private:
   std::unique_lock<std::mutex> lock_;
   SqliteConnection& connection_;
+  std::atomic<int64_t>& commits_;
 };
 
 SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
@@ -206,15 +211,49 @@ SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
   Poco::Data::SQLite::Connector::registerConnector();
   try {
     writer_ = std::make_unique<SqliteConnection>(path_, kWriterCacheKib);
+    // A checkpoint in the committing thread holds the writer for as long as it copies and
+    // syncs pages: the checkpointer thread does it instead.
+    writer_->exec("PRAGMA wal_autocheckpoint=0");
   } catch (const Poco::Exception& e) {
     throw Error(ErrorKind::kInternal, "internal", "Cannot open database " + path_ + ": " + e.displayText());
   }
+  checkpointer_ = std::thread([this] { checkpointWhileOpen(); });
 }
 
-SqliteDatabase::~SqliteDatabase() = default;
+SqliteDatabase::~SqliteDatabase() {
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    closing_ = true;
+  }
+  checkpoint_wake_.notify_all();
+  checkpointer_.join();
+}
+
+// Every 100 ms with commits since the last pass, a PASSIVE checkpoint (it never blocks a
+// writer or a reader) copies what it can back into the database file; a last one at close.
+void SqliteDatabase::checkpointWhileOpen() {
+  std::unique_ptr<SqliteConnection> connection;
+  int64_t done = commits_;
+  std::unique_lock lock(checkpoint_mutex_);
+  while (true) {
+    bool closing = checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(100), [&] { return closing_; });
+    if (commits_ != done || closing) {
+      done = commits_;
+      lock.unlock();
+      try {
+        if (!connection) connection = std::make_unique<SqliteConnection>(path_, kReaderCacheKib);
+        connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (const std::exception&) {
+        // A busy or failing checkpoint is retried on the next pass; SQLite keeps the WAL meanwhile.
+      }
+      lock.lock();
+    }
+    if (closing) return;
+  }
+}
 
 std::unique_ptr<Database::Lease> SqliteDatabase::begin(bool write) {
-  if (write) return std::make_unique<WriteLease>(write_mutex_, *writer_);
+  if (write) return std::make_unique<WriteLease>(write_mutex_, *writer_, commits_);
   return std::make_unique<ReadLease>(*this, takeReader());
 }
 

@@ -1,11 +1,14 @@
 // The SQLite backend of sql::Database: one file, WAL, one writer connection guarded by a
 // mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY), and a pool of
-// at most a few reader connections that threads wait for when all are busy.
+// at most a few reader connections that threads wait for when all are busy. WAL
+// checkpoints run on a thread of their own, so that no write waits for one.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "worktable/tables/sql.h"
@@ -30,6 +33,7 @@ class SqliteDatabase : public Database {
 
   std::unique_ptr<SqliteConnection> takeReader();
   void giveBack(std::unique_ptr<SqliteConnection> connection);
+  void checkpointWhileOpen();
 
   std::string path_;
   std::mutex write_mutex_;
@@ -38,6 +42,11 @@ class SqliteDatabase : public Database {
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<SqliteConnection>> readers_;  // idle readers
   int readers_open_ = 0;
+  std::atomic<int64_t> commits_{0};
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool closing_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace worktable::sql
