@@ -150,9 +150,9 @@ void Accounts::removeMembership(Tx& tx, Id account_id, Id company_id) {
 
 void Accounts::refreshActive(Tx& tx, Id account_id) {
   // Partnerships do not keep a login alive: a person blocked by their own company is
-  // blocked everywhere.
-  tx.run("UPDATE accounts SET active = EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND active = 1"
-         " AND external = 0) WHERE id = ?1",
+  // blocked everywhere. (CASE: PostgreSQL stores no boolean in an integer column.)
+  tx.run("UPDATE accounts SET active = CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1"
+         " AND active = 1 AND external = 0) THEN 1 ELSE 0 END WHERE id = ?1",
          account_id);
 }
 

@@ -38,6 +38,26 @@ std::vector<QueuedMail> Outbox::due(sql::Tx& tx, int limit) const {
   return result;
 }
 
+std::vector<QueuedMail> Outbox::claim(sql::Tx& tx, int limit, std::chrono::seconds lease) {
+  // SQLite has one writer, so its transaction alone keeps two senders apart; on PostgreSQL
+  // senders of other servers skip the rows this one holds instead of waiting for them.
+  std::string lock = tx.backend() == sql::Backend::kPostgresql ? " FOR UPDATE SKIP LOCKED" : "";
+  std::vector<QueuedMail> result;
+  {
+    sql::Query q = tx.query(
+        "SELECT id, recipient, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1"
+        " ORDER BY id LIMIT ?2" + lock,
+        nowIso(), static_cast<int64_t>(limit));
+    while (q.next()) {
+      result.push_back(QueuedMail{q.getInt(0), Mail{q.getText(1), q.getText(2), q.getText(3)},
+                                  static_cast<int>(q.getInt(4))});
+    }
+  }
+  std::string until = isoIn(lease);
+  for (const QueuedMail& mail : result) tx.run("UPDATE outbox SET next_attempt_at = ?1 WHERE id = ?2", until, mail.id);
+  return result;
+}
+
 void Outbox::markSent(sql::Tx& tx, tables::Id id) {
   tx.run("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2", nowIso(), id);
 }

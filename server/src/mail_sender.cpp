@@ -19,6 +19,8 @@ namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
 constexpr int kBatch = 50;
+// Longer than an SMTP exchange with its timeouts: a claimed mail is due again only after this.
+constexpr auto kClaimLease = std::chrono::seconds(120);
 constexpr const char* kSender = "Worktable <no-reply@worktable.invalid>";
 
 void compose(const accounts::Mail& mail, Poco::Net::MailMessage& message) {
@@ -69,7 +71,10 @@ void MailSender::stop() {
 }
 
 int MailSender::deliverDue() {
-  std::vector<accounts::QueuedMail> due = db_.read([&](sql::Tx& tx) { return outbox_.due(tx, kBatch); });
+  // A read first, so that idle polls take no write transaction.
+  if (db_.read([&](sql::Tx& tx) { return outbox_.due(tx, 1).empty(); })) return 0;
+  std::vector<accounts::QueuedMail> due =
+      db_.write([&](sql::Tx& tx) { return outbox_.claim(tx, kBatch, kClaimLease); });
   // Sent marks are written together: one commit a batch, not one a mail (an import queues
   // thousands at once). A crash in between sends those mails again, as it would anyway
   // between a delivery and its mark.

@@ -25,7 +25,7 @@ class WorktableApp : public Poco::Util::ServerApplication {
     add("port", "port to listen on (default 8080)");
     add("host", "address to listen on (default 127.0.0.1)");
     add("data", "data folder (default ./data)");
-    add("db", "database URL: sqlite:PATH (default sqlite:<data>/worktable.db)");
+    add("db", "database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DBNAME (default sqlite:<data>/worktable.db)");
     add("smtp", "SMTP server HOST:PORT (default: write mails under <data>/outbox/)");
     add("public-url", "start of the links in mails (default http://HOST:PORT)");
     add("web", "folder of the web UI's static files");

@@ -270,7 +270,7 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
       where += (where.empty() ? " WHERE " : " OR ") + std::string("instr(wt_fold(") + column + "), ?3) > 0";
     }
     if (where.empty()) {
-      where = " WHERE 0";
+      where = " WHERE 1 = 0";
       needle.clear();
     }
   }

@@ -103,7 +103,7 @@ TEST_F(Lifecycle, AnExpiredInvitationIsRefusedAndSavingTheRowAgainSendsANewOne) 
   Row row = newRow("expired");
   int64_t id = addActiveRow(acme(), row)["id"].integer();
   std::string expired = invitationToken(row.email);
-  expireInvitation(dataDir(), row.email);
+  expireInvitation(server(), row.email);
   HttpClient person = anonymous();
   EXPECT_TRUE(isError(acceptInvitation(person, expired, kStaffPassword), 409, "token_expired"));
 

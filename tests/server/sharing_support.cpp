@@ -17,13 +17,6 @@ std::string lower(std::string text) {
   return text;
 }
 
-// Single-quotes `text` for /bin/sh.
-std::string shellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 }  // namespace
 
 std::vector<Mail> workspaceInvitationMails(const std::filesystem::path& data_dir, const std::string& email) {
@@ -82,19 +75,11 @@ void shareWorkspace(const TestServer& server, HttpClient& inviter, int64_t works
   if (accepted.status != 200) throw refused("accepting the invitation of " + email, accepted);
 }
 
-void expireWorkspaceInvitation(const std::filesystem::path& data_dir, int64_t invitation_id) {
-  std::string command = "sqlite3 -cmd '.timeout 10000' " + shellQuote((data_dir / "worktable.db").string()) +
-                        " \"UPDATE workspace_invitations SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = " +
-                        std::to_string(invitation_id) + "; SELECT changes();\" 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run sqlite3");
-  std::string output;
-  char buffer[256];
-  while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = ::pclose(pipe);
-  if (status != 0 || output.find('1') != 0) {
-    throw std::runtime_error("sqlite3 could not age invitation " + std::to_string(invitation_id) + ": " + output);
-  }
+void expireWorkspaceInvitation(const TestServer& server, int64_t invitation_id) {
+  int64_t changed = server.execute(
+      "UPDATE workspace_invitations SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = " +
+      std::to_string(invitation_id));
+  if (changed != 1) throw std::runtime_error("could not age invitation " + std::to_string(invitation_id));
 }
 
 Json membersOf(HttpClient& client, int64_t workspace_id) {

@@ -44,9 +44,9 @@ std::string resendInvitation(const TestServer& server, HttpClient& inviter, int6
 void shareWorkspace(const TestServer& server, HttpClient& inviter, int64_t workspace_id, const std::string& email,
                     HttpClient& invitee, const std::string& role);
 
-// Moves the invitation's expires_at into the past, in <data>/worktable.db, with the sqlite3
-// command line tool; throws when the tool fails.
-void expireWorkspaceInvitation(const std::filesystem::path& data_dir, int64_t invitation_id);
+// Moves the invitation's expires_at into the past, in the server's database; throws unless
+// it changed.
+void expireWorkspaceInvitation(const TestServer& server, int64_t invitation_id);
 
 // GET /workspaces/<wid>/members; throws unless 200 with a JSON array.
 Json membersOf(HttpClient& client, int64_t workspace_id);

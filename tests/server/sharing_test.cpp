@@ -199,7 +199,7 @@ TEST_F(Sharing, AnExpiredInvitationIsListedAsSuchRefusedAndCanBeResent) {
   int64_t workspace = createWorkspace(admin(), "Expired");
   Person person = newPerson("sh-expired");
   SentInvitation sent = invite(admin(), workspace, person.email, "viewer");
-  expireWorkspaceInvitation(dataDir(), sent.id);
+  expireWorkspaceInvitation(server(), sent.id);
   Json entry = invitationEntry(membersOf(admin(), workspace), sent.id);
   EXPECT_EQ(entry["status"].str(), "expired") << entry;
 

@@ -1,6 +1,5 @@
 #include "users_support.h"
 
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -230,31 +229,13 @@ Staff hire(const TestServer& server, Company& company, const std::string& tag) {
   return staff;
 }
 
-void expireInvitation(const std::filesystem::path& data_dir, const std::string& email) {
-  sqlite3* db = nullptr;
-  std::string path = (data_dir / "worktable.db").string();
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    std::string error = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open " + path + ": " + error);
-  }
-  sqlite3_busy_timeout(db, 10000);
-  // The server's email column has a collation of its own (UNICASE) that this connection
-  // lacks: compare lower-cased copies instead.
-  const char* sql =
+void expireInvitation(const TestServer& server, const std::string& email) {
+  // The email column has a collation of the server's own (UNICASE), which a plain SQLite
+  // connection lacks: compare lower-cased copies instead.
+  int64_t changed = server.execute(
       "UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'invitation' AND used_at IS NULL"
-      " AND account_id IN (SELECT id FROM accounts WHERE lower(email) = lower(?1))";
-  sqlite3_stmt* statement = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_text(statement, 1, email.c_str(), -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(statement);
-  }
-  std::string error = sqlite3_errmsg(db);
-  int changed = sqlite3_changes(db);
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
-  if (rc != SQLITE_DONE) throw std::runtime_error("cannot age the invitation of " + email + ": " + error);
+      " AND account_id IN (SELECT id FROM accounts WHERE lower(email) = lower($1))",
+      email);
   if (changed == 0) throw std::runtime_error("no unused invitation token for " + email);
 }
 

@@ -102,8 +102,8 @@ Response acceptInvitation(HttpClient& client, const std::string& token, const st
 Response tryLogin(HttpClient& client, const std::string& email, const std::string& password);
 
 // Moves the expiry of the account's unused invitation tokens to the past, in the server's
-// SQLite file (<data>/worktable.db); throws unless one was changed.
-void expireInvitation(const std::filesystem::path& data_dir, const std::string& email);
+// database; throws unless one was changed.
+void expireInvitation(const TestServer& server, const std::string& email);
 
 // A fixture for suites that edit Users tables: one server per suite (ServerTest) and two
 // companies its tests share, signed up on first use. Tests give each row a fresh identity

@@ -88,9 +88,12 @@ TEST_F(Migrations, AFailingStepLeavesTheVersionUnchanged) {
   EXPECT_EQ(migrationVersion("demo"), 2);
 }
 
-TEST_F(Migrations, OpeningANonSqliteUrlIsRefused) {
-  EXPECT_TRUE(test::throwsError([] { sql::Database::open("postgresql://localhost/db"); },
-                                test::Expected{ErrorKind::kBadRequest}));
+TEST_F(Migrations, AnUnreachablePostgresqlServerIsAnInternalError) {
+  EXPECT_TRUE(test::throwsError([] { sql::Database::open("postgresql://127.0.0.1:1/db"); },
+                                test::Expected{ErrorKind::kInternal}));
+}
+
+TEST_F(Migrations, AnEmptySqlitePathIsRefused) {
   EXPECT_TRUE(test::throwsError([] { sql::Database::open("sqlite:"); }, test::Expected{ErrorKind::kBadRequest}));
 }
 

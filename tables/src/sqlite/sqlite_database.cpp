@@ -285,15 +285,4 @@ void SqliteDatabase::giveBack(std::unique_ptr<SqliteConnection> connection) {
   reader_free_.notify_one();
 }
 
-std::unique_ptr<Database> Database::open(const std::string& url) {
-  std::string path = url;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
-    throw Error(ErrorKind::kBadRequest, "unsupported_database",
-                "PostgreSQL is not available in this build yet; use sqlite:PATH.");
-  }
-  if (path.empty()) throw badRequest("The database URL names no file; use sqlite:PATH.");
-  return std::make_unique<SqliteDatabase>(path);
-}
-
 }  // namespace worktable::sql

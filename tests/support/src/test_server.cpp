@@ -1,5 +1,7 @@
 #include "worktable/testing/test_server.h"
 
+#include "worktable/testing/test_database.h"
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -81,19 +83,28 @@ TestServer::TestServer(TestServerOptions options) {
   owns_data_dir_ = options.data_dir.empty();
   data_dir_ = owns_data_dir_ ? makeTempDir() : options.data_dir;
   log_path_ = data_dir_ / "server.log";
+  if (testsOnPostgresql()) {
+    db_url_ = postgresqlDatabaseFor(options.database_of.empty() ? data_dir_ : options.database_of);
+  } else if (!options.database_of.empty()) {
+    db_url_ = "sqlite:" + (options.database_of / "worktable.db").string();
+  }
   for (int attempt = 0; attempt < kLaunchAttempts; ++attempt) {
     if (launch(options)) return;
   }
   std::string log = output();
   stop();
   std::error_code ignored;
-  if (owns_data_dir_) std::filesystem::remove_all(data_dir_, ignored);
+  if (owns_data_dir_) {
+    dropDatabase();
+    std::filesystem::remove_all(data_dir_, ignored);
+  }
   throw std::runtime_error(std::string("worktable did not become ready: ") + worktableBinary() + "\n" + log);
 }
 
 TestServer::~TestServer() {
   stop();
   if (owns_data_dir_ && std::getenv("WORKTABLE_KEEP_TEST_DATA") == nullptr) {
+    dropDatabase();
     std::error_code ignored;
     std::filesystem::remove_all(data_dir_, ignored);
   }
@@ -105,6 +116,10 @@ bool TestServer::launch(const TestServerOptions& options) {
   port_ = freePort();
   std::vector<std::string> args = {worktableBinary(), "--port",          std::to_string(port_), "--host", host_,
                                    "--data",          data_dir_.string()};
+  if (!db_url_.empty()) {
+    args.push_back("--db");
+    args.push_back(db_url_);
+  }
   if (!options.demo) args.push_back("--no-demo");
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
@@ -156,6 +171,20 @@ void TestServer::stop() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+int64_t TestServer::execute(const std::string& sql, const std::string& param) const {
+  return executeSql(db_url_, data_dir_, sql, param);
+}
+
+void TestServer::dropDatabase() noexcept {
+  // Only the database this server's folder created (a shared one belongs to its first server).
+  if (db_url_.rfind("postgresql://", 0) != 0) return;
+  try {
+    dropPostgresqlDatabaseOf(data_dir_);
+  } catch (const std::exception&) {
+    // The throwaway cluster goes away with the test run anyway.
+  }
 }
 
 void TestServer::kill() {

@@ -125,7 +125,8 @@ using Tx = Connection;
 class Database {
  public:
   virtual ~Database() = default;
-  // Opens `sqlite:PATH` (or a plain path). Throws Error on a bad URL or an unopenable file.
+  // Opens `sqlite:PATH` (or a plain path) or `postgresql://user@host:port/dbname`. Throws
+  // Error on a bad URL, an unopenable file or an unreachable server.
   static std::unique_ptr<Database> open(const std::string& url);
 
   virtual Backend backend() const = 0;
