@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libpoco-dev libsqlite3-dev libgtest-dev libgmock-dev
-          libsodium-dev libcsv-dev libpq-dev postgresql nodejs chromium)
+          libsodium-dev libcsv-dev libpq-dev postgresql nginx nodejs chromium)
 # The web UI's npm packages (AG Grid, playwright-core for the browser tests) come with npm; a
 # nodejs from elsewhere may bundle its own npm (and conflict with Debian's package).
 command -v npm > /dev/null 2>&1 || packages+=(npm)

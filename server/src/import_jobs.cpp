@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "services.h"
+#include "worktable/accounts/secrets.h"
 #include "worktable/tables/clock.h"
 #include "worktable/tables/migrations.h"
 
@@ -25,14 +26,29 @@ const std::vector<std::string> kMigrations = {
     " error_message TEXT NOT NULL DEFAULT '', rows_size INTEGER NOT NULL DEFAULT 0,"
     " created_at TEXT NOT NULL, finished_at TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX import_jobs_account ON import_jobs(account_id, id);",
+    // The server that holds the job's file: at start a server interrupts only its own jobs.
+    "ALTER TABLE import_jobs ADD COLUMN runner TEXT NOT NULL DEFAULT ''",
 };
+
+// This server's name among those sharing the database: kept in its data folder, so a
+// restart finds its own jobs again.
+std::string runnerName(const std::filesystem::path& data_dir) {
+  std::filesystem::path file = data_dir / "server-id";
+  std::string name;
+  std::ifstream(file) >> name;
+  if (name.empty()) {
+    name = accounts::newToken().substr(0, 16);
+    std::ofstream(file) << name << "\n";
+  }
+  return name;
+}
 
 constexpr int64_t kBatchLines = 2000;
 
 const std::string kJobColumns =
     "id, account_id, table_id, state, dry_run, match_key, key_required, actor, lines_total, lines_done, inserted,"
     " updated, unchanged, rejected, noted, unknown_columns, read_only_columns, licenses, error_code, error_message,"
-    " rows_size, created_at, finished_at";
+    " rows_size, created_at, finished_at, runner";
 
 // Thrown from a batch to stop the import when the server stops: the batch rolls back and
 // the job stays interrupted where the last batch left it.
@@ -63,6 +79,7 @@ ImportJob readJob(const sql::Query& q) {
   job.rows_size = q.getInt(20);
   job.created_at = q.getText(21);
   job.finished_at = q.getText(22);
+  job.runner = q.getText(23);
   return job;
 }
 
@@ -91,12 +108,15 @@ tables::ImportReport plus(const tables::ImportReport& base, const tables::Import
 
 }  // namespace
 
-ImportJobs::ImportJobs(Services& services, std::filesystem::path dir) : services_(services), dir_(std::move(dir)) {
+ImportJobs::ImportJobs(Services& services, std::filesystem::path dir)
+    : services_(services), dir_(std::move(dir)), runner_(runnerName(services.data_dir)) {
   std::filesystem::create_directories(dir_);
-  services_.db->write([](sql::Tx& tx) {
+  services_.db->write([&](sql::Tx& tx) {
     sql::migrate(tx, "import_jobs", kMigrations);
-    // Jobs that were under way when the server last stopped: their committed batches are in.
-    tx.run("UPDATE import_jobs SET state = 'interrupted' WHERE state IN ('queued', 'running')");
+    // This server's jobs that were under way when it last stopped: their committed batches
+    // are in. Other servers' jobs are theirs to run.
+    tx.run("UPDATE import_jobs SET state = 'interrupted' WHERE state IN ('queued', 'running') AND runner = ?1",
+           runner_);
   });
   thread_ = std::thread([this] { work(); });
 }
@@ -118,10 +138,10 @@ std::filesystem::path ImportJobs::rows(int64_t id) const { return dir_ / (std::t
 int64_t ImportJobs::create(const ImportRequest& request, std::istream& body, size_t limit) {
   int64_t id = services_.db->write([&](sql::Tx& tx) {
     sql::Query q = tx.query(
-        "INSERT INTO import_jobs (account_id, table_id, state, dry_run, match_key, key_required, actor, created_at)"
-        " VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        "INSERT INTO import_jobs (account_id, table_id, state, dry_run, match_key, key_required, actor, created_at,"
+        " runner) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
         request.account_id, request.table_id, request.dry_run, request.key, request.key_required, request.actor,
-        nowIso());
+        nowIso(), runner_);
     q.next();
     return q.getInt(0);
   });
@@ -164,6 +184,10 @@ void ImportJobs::resume(int64_t id) {
   if (job->state != "interrupted") {
     throw conflict("not_interrupted", "Job " + std::to_string(id) + " is " + job->state +
                                           "; only an interrupted import can be resumed.");
+  }
+  if (job->runner != runner_) {
+    throw conflict("other_server", "Job " + std::to_string(id) + "'s file is kept by another server (" + job->runner +
+                                       "); resume it there, or import the file again.");
   }
   if (!std::filesystem::exists(spool(id))) {
     throw conflict("file_gone", "The file of job " + std::to_string(id) + " is no longer kept; import it again.");

@@ -53,6 +53,7 @@ struct ImportJob {
   std::string error_code, error_message;
   int64_t rows_size = 0;
   std::string created_at, finished_at;
+  std::string runner;         // the server holding its file
 };
 
 class ImportJobs {
@@ -85,6 +86,7 @@ class ImportJobs {
 
   Services& services_;
   std::filesystem::path dir_;
+  std::string runner_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<int64_t> queue_;

@@ -26,13 +26,7 @@
 extern char** environ;
 
 namespace worktable::testing {
-namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(10);
-constexpr auto kStopTimeout = std::chrono::seconds(5);
-constexpr int kLaunchAttempts = 3;
-
-// A port that was free a moment ago: bind port 0 on loopback and read what the kernel chose.
 uint16_t freePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
@@ -50,6 +44,12 @@ uint16_t freePort() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
+
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(10);
+constexpr auto kStopTimeout = std::chrono::seconds(5);
+constexpr int kLaunchAttempts = 3;
 
 std::filesystem::path makeTempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "worktable-test-XXXXXX").string();

@@ -61,6 +61,9 @@ class TestServer {
   bool owns_data_dir_ = true;  // false when the caller named the folder
 };
 
+// A loopback port that was free a moment ago (bind port 0, read what the kernel chose).
+uint16_t freePort();
+
 // The path of the worktable binary the tests run (compiled in).
 const char* worktableBinary();
 
