@@ -18,9 +18,9 @@ namespace worktable::sql {
 namespace {
 
 // More readers than cores only add memory: SQLite reads are CPU-bound once pages are cached.
-constexpr int kMaxReaders = 8;
+constexpr int kMaxReaders = 4;
 constexpr int kReaderCacheKib = 8192;
-constexpr int kWriterCacheKib = 65536;
+constexpr int kWriterCacheKib = 32768;
 constexpr int kOpenTimeoutSeconds = 2;
 
 Error storeError(sqlite3* db, const std::string& what) {
