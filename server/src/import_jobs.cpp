@@ -1,11 +1,10 @@
 #include "import_jobs.h"
 
-#include <Poco/UTF8String.h>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "json.h"
 #include "services.h"
 #include "worktable/accounts/secrets.h"
 #include "worktable/tables/clock.h"
@@ -82,8 +81,6 @@ ImportJob readJob(const sql::Query& q) {
   job.runner = q.getText(23);
   return job;
 }
-
-std::string jsonString(const std::string& text) { return "\"" + Poco::UTF8::escape(text, true) + "\""; }
 
 std::string jsonArray(const std::vector<std::string>& items) {
   std::string out = "[";

@@ -2,7 +2,11 @@
 
 #include "http.h"
 
+#include <Poco/UTF8String.h>
+
 namespace worktable::server {
+
+std::string jsonString(const std::string& text) { return "\"" + Poco::UTF8::escape(text, true) + "\""; }
 
 Poco::Dynamic::Var toJson(const tables::Value& value) {
   if (const bool* flag = std::get_if<bool>(&value)) return *flag;

@@ -15,6 +15,9 @@ tables::Value fromJson(const Poco::Dynamic::Var& value, const std::string& field
 // The "values" member of a body; throws 400 when it is missing or not an object.
 tables::Values valuesFromJson(const Poco::JSON::Object& body);
 
+// `text` as a JSON string literal, quotes included (for answers written out by hand).
+std::string jsonString(const std::string& text);
+
 Poco::JSON::Object::Ptr fieldJson(const tables::Field& field);
 Poco::JSON::Object::Ptr tableJson(const tables::Table& table);
 Poco::JSON::Object::Ptr recordJson(const tables::Table& table, const tables::Record& record);

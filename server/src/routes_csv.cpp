@@ -1,5 +1,3 @@
-#include <Poco/UTF8String.h>
-
 #include <sstream>
 
 #include "access.h"
@@ -70,13 +68,12 @@ ImportJob ownJob(Context& ctx) {
 }
 
 void writeJob(ImportJobs& jobs, const ImportJob& job, std::ostream& out, bool with_rows) {
-  auto text = [](const std::string& value) { return "\"" + Poco::UTF8::escape(value, true) + "\""; };
   out << "{\"id\":" << job.id << ",\"state\":\"" << job.state << "\",\"tableId\":" << job.table_id
       << ",\"dryRun\":" << (job.dry_run ? "true" : "false") << ",\"linesDone\":" << job.lines_done
-      << ",\"linesTotal\":" << job.lines_total << ",\"createdAt\":" << text(job.created_at)
-      << ",\"finishedAt\":" << (job.finished_at.empty() ? "null" : text(job.finished_at)) << ",\"error\":";
+      << ",\"linesTotal\":" << job.lines_total << ",\"createdAt\":" << jsonString(job.created_at)
+      << ",\"finishedAt\":" << (job.finished_at.empty() ? "null" : jsonString(job.finished_at)) << ",\"error\":";
   if (job.error_code.empty()) out << "null";
-  else out << "{\"code\":" << text(job.error_code) << ",\"message\":" << text(job.error_message) << "}";
+  else out << "{\"code\":" << jsonString(job.error_code) << ",\"message\":" << jsonString(job.error_message) << "}";
   out << ",\"report\":";
   if (job.state == "queued" || job.state == "running") out << "null";
   else jobs.writeReport(job, out, with_rows);

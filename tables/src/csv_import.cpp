@@ -62,7 +62,6 @@ class LineWriter {
 
   ImportLine write(Tx& tx, const CsvRecord& record) {
     ImportLine result{record.line, std::nullopt, ImportAction::kInserted, "OK"};
-    line_ = record.line;
     try {
       const std::vector<std::string>& cells = record.cells;
       if (cells.size() > columns_.size()) {
@@ -74,7 +73,7 @@ class LineWriter {
       for (size_t i = 0; i < cells.size(); ++i) {
         if (const Field* field = columns_[i]) values[field->name] = Engine::parseValue(*field, cells[i]);
       }
-      std::optional<Record> match = matching(tx, values);
+      std::optional<Record> match = matching(tx, values, record.line);
       // The key matched ignoring case: the stored spelling stays (a User ID cannot change).
       if (match) values.erase(columns_[*key_column_]->name);
       if (match && sameValues(*match, values)) {
@@ -122,7 +121,7 @@ class LineWriter {
     return true;
   }
 
-  std::optional<Record> matching(Tx& tx, const Values& values) {
+  std::optional<Record> matching(Tx& tx, const Values& values, int64_t line) {
     if (!key_column_) return std::nullopt;
     const Field& key = *columns_[*key_column_];
     auto value = values.find(key.name);
@@ -130,7 +129,7 @@ class LineWriter {
     // A file that names the same record twice holds a mistake (two people given one User
     // ID): the second line would overwrite the first, so it is refused.
     std::string folded = foldCase(Engine::formatValue(value->second));
-    auto [first, fresh] = keys_seen_.emplace(folded, line_);
+    auto [first, fresh] = keys_seen_.emplace(folded, line);
     if (!fresh) {
       throw conflict("duplicate_key", key.name + " \"" + Engine::formatValue(value->second) + "\" is on line " +
                                           std::to_string(first->second) +
@@ -153,7 +152,6 @@ class LineWriter {
   std::vector<const Field*> columns_;
   std::optional<size_t> key_column_;
   std::unordered_map<std::string, int64_t> keys_seen_;  // key (case-folded) -> its first line
-  int64_t line_ = 0;                                     // the line being written
 };
 
 // Reads `in` and hands its records over in batches of `batch_lines` to `write_batch`.
