@@ -16,6 +16,10 @@ namespace {
 
 bool changesState(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
+Error unauthenticated() {
+  return Error(ErrorKind::kUnauthenticated, "unauthenticated", "Log in first: the session is missing or has ended.");
+}
+
 bool sameSecret(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -89,8 +93,9 @@ std::string Context::body(size_t limit) {
   return body;
 }
 
-Poco::JSON::Object::Ptr Context::json() {
-  std::string text = body(kMaxJsonBody);
+Poco::JSON::Object::Ptr Context::json() { return jsonObject(body(kMaxJsonBody)); }
+
+Poco::JSON::Object::Ptr Context::jsonObject(const std::string& text) {
   if (text.empty()) throw badRequest("The request needs a JSON object body.");
   try {
     Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(text);
@@ -112,15 +117,28 @@ std::optional<std::string> Context::bearerOrCookieToken() const {
 
 const accounts::Session& Context::session() {
   if (session_) return *session_;
-  const std::string& authorization = request_.get("Authorization", "");
   std::optional<std::string> token = bearerOrCookieToken();
-  via_cookie_ = authorization.rfind("Bearer ", 0) != 0;
   if (token && !token->empty()) {
     session_ = services_.db->read([&](sql::Tx& tx) { return services_.accounts->authenticate(tx, *token); });
   }
-  if (!session_) {
-    throw Error(ErrorKind::kUnauthenticated, "unauthenticated", "Log in first: the session is missing or has ended.");
-  }
+  return checkedSession();
+}
+
+const accounts::Session& Context::session(sql::Tx& tx) {
+  if (session_) return *session_;
+  std::optional<std::string> token = bearerOrCookieToken();
+  if (token && !token->empty()) session_ = services_.accounts->authenticate(tx, *token);
+  return checkedSession();
+}
+
+void Context::requireToken() const {
+  std::optional<std::string> token = bearerOrCookieToken();
+  if (!token || token->empty()) throw unauthenticated();
+}
+
+const accounts::Session& Context::checkedSession() {
+  via_cookie_ = request_.get("Authorization", "").rfind("Bearer ", 0) != 0;
+  if (!session_) throw unauthenticated();
   if (via_cookie_ && changesState(method()) &&
       !sameSecret(request_.get("X-CSRF-Token", ""), session_->csrf_token)) {
     throw forbidden("csrf_failed", "Send the X-CSRF-Token header that login returned with every change.");
@@ -143,7 +161,11 @@ void Context::discardUnreadBody() {
 void Context::sendJson(int status, const Poco::Dynamic::Var& body) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(body, out);
-  sendText(status, "application/json; charset=utf-8", out.str());
+  sendJsonText(status, out.str());
+}
+
+void Context::sendJsonText(int status, const std::string& body) {
+  sendText(status, "application/json; charset=utf-8", body);
 }
 
 void Context::sendNoContent() {

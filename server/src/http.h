@@ -46,9 +46,16 @@ class Context {
   std::string body(size_t limit);
   // The body as a JSON object; throws 400 when it is not one.
   Poco::JSON::Object::Ptr json();
+  // `text` (a body read earlier) as a JSON object; throws 400 when it is not one.
+  static Poco::JSON::Object::Ptr jsonObject(const std::string& text);
 
   // The caller's session; throws 401 without one, 403 on a cookie call without its CSRF token.
   const accounts::Session& session();
+  // The same, read in `tx`, the transaction the handler is about to write in: a write then
+  // opens no read transaction of its own (nor takes a reader) to check the session.
+  const accounts::Session& session(sql::Tx& tx);
+  // Throws 401 when the request carries no token at all (no database call).
+  void requireToken() const;
   std::optional<std::string> bearerOrCookieToken() const;
   bool viaCookie() const { return via_cookie_; }
 
@@ -57,6 +64,8 @@ class Context {
   void discardUnreadBody();
 
   void sendJson(int status, const Poco::Dynamic::Var& body);
+  // Answers with JSON already written out.
+  void sendJsonText(int status, const std::string& body);
   void sendNoContent();
   void sendText(int status, const std::string& content_type, const std::string& body);
 
@@ -67,6 +76,7 @@ class Context {
   std::string path_;
   Poco::URI::QueryParameters query_;
   std::map<std::string, std::string> params_;
+  const accounts::Session& checkedSession();
   std::optional<accounts::Session> session_;
   bool via_cookie_ = false;
   bool malformed_uri_ = false;

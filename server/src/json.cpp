@@ -2,11 +2,14 @@
 
 #include "http.h"
 
-#include <Poco/UTF8String.h>
 
 namespace worktable::server {
 
-std::string jsonString(const std::string& text) { return "\"" + Poco::UTF8::escape(text, true) + "\""; }
+std::string jsonString(const std::string& text) {
+  std::string out;
+  tables::appendJsonString(out, text);
+  return out;
+}
 
 Poco::Dynamic::Var toJson(const tables::Value& value) {
   if (const bool* flag = std::get_if<bool>(&value)) return *flag;
@@ -55,17 +58,28 @@ Poco::JSON::Object::Ptr tableJson(const tables::Table& table) {
   return json;
 }
 
-Poco::JSON::Object::Ptr recordJson(const tables::Table& table, const tables::Record& record) {
-  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  json->set("id", record.id);
-  json->set("version", record.version);
-  Poco::JSON::Object::Ptr values = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+void appendRecordJson(std::string& out, const tables::Table& table, const tables::Record& record) {
+  out += "{\"id\":";
+  out += std::to_string(record.id);
+  out += ",\"version\":";
+  out += std::to_string(record.version);
+  out += ",\"values\":{";
+  bool first = true;
   for (const tables::Field& field : table.fields) {
+    if (!first) out += ',';
+    first = false;
+    tables::appendJsonString(out, field.name);
+    out += ':';
     auto found = record.values.find(field.name);
-    values->set(field.name, found == record.values.end() ? Poco::Dynamic::Var() : toJson(found->second));
+    tables::appendJson(out, found == record.values.end() ? tables::Value() : found->second);
   }
-  json->set("values", values);
-  return json;
+  out += "}}";
+}
+
+std::string recordJson(const tables::Table& table, const tables::Record& record) {
+  std::string out;
+  appendRecordJson(out, table, record);
+  return out;
 }
 
 Poco::JSON::Object::Ptr accountJson(const accounts::Account& account) {

@@ -212,6 +212,15 @@ void rolledBack(Tx& tx, bool dry_run, Fn&& fn) {
   tx.exec("ROLLBACK TO dry_run; RELEASE dry_run");
 }
 
+// Every line of `in` into `table` in `tx`.
+ImportReport importLines(Engine& engine, Tx& tx, const Table& table, std::istream& in, const ImportOptions& options) {
+  ImportReport report;
+  LineWriter writer(engine, table, options, report);
+  readBatches(in, options, writer,
+              [&](const std::vector<CsvRecord>& lines) { writeBatch(tx, writer, lines, options, report); });
+  return report;
+}
+
 }  // namespace
 
 const char* actionName(ImportAction action) {
@@ -237,22 +246,20 @@ CsvShape checkCsv(std::istream& in) {
 
 ImportReport importCsv(Engine& engine, Tx& tx, const Table& table, std::istream& in, const ImportOptions& options) {
   ImportReport report;
-  LineWriter writer(engine, table, options, report);
-  rolledBack(tx, options.dry_run, [&] {
-    readBatches(in, options, writer,
-                [&](const std::vector<CsvRecord>& lines) { writeBatch(tx, writer, lines, options, report); });
-  });
+  rolledBack(tx, options.dry_run, [&] { report = importLines(engine, tx, table, in, options); });
   return report;
 }
 
 ImportReport importCsv(Engine& engine, const Table& table, std::istream& in, const ImportOptions& options) {
+  // A transaction of its own, rolled back: a savepoint inside a larger one would make
+  // SQLite keep a copy of every page the dry run touches.
   if (options.dry_run) {
-    return engine.database().write([&](Tx& tx) { return importCsv(engine, tx, table, in, options); });
+    return engine.database().trial([&](Tx& tx) { return importLines(engine, tx, table, in, options); });
   }
   ImportReport report;
   LineWriter writer(engine, table, options, report);
   readBatches(in, options, writer, [&](const std::vector<CsvRecord>& lines) {
-    engine.database().write([&](Tx& tx) { writeBatch(tx, writer, lines, options, report); });
+    engine.database().writeAlone([&](Tx& tx) { writeBatch(tx, writer, lines, options, report); });
   });
   return report;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -37,6 +38,8 @@ const std::vector<std::string> kMigrations = {
     "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL,"
     " record_id INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL);"
     "CREATE INDEX history_record ON history(table_id, record_id, id);",
+    // Changes whenever a table's fields do, so that a cached copy of them can be checked.
+    "ALTER TABLE tables ADD COLUMN fields_stamp INTEGER NOT NULL DEFAULT 0",
 };
 
 constexpr size_t kMaxNameBytes = 200;
@@ -110,11 +113,21 @@ Field insertField(Tx& tx, Id table_id, const FieldSpec& spec, int position) {
   return field;
 }
 
+// A random stamp rather than a counter: a schema change rolled back must not leave its stamp
+// to a later, different one, or a copy cached inside that transaction would pass for current.
+int64_t newStamp() {
+  static std::mutex mutex;
+  static std::mt19937_64 generator{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  return static_cast<int64_t>(generator() >> 2);
+}
+
 void addColumn(Tx& tx, Id table_id, const Field& field) {
   tx.exec("ALTER TABLE " + tableName(table_id) + " ADD COLUMN " + columnName(field.id) + " " +
           columnType(field.type));
   tx.exec("CREATE INDEX \"t" + std::to_string(table_id) + "_f" + std::to_string(field.id) + "\" ON " +
           tableName(table_id) + " (" + columnName(field.id) + ")");
+  tx.run("UPDATE tables SET fields_stamp = ?1 WHERE id = ?2", newStamp(), table_id);
 }
 
 }  // namespace
@@ -205,12 +218,18 @@ Table Engine::createTable(Tx& tx, Id workspace_id, const TableSpec& spec) {
 
 std::optional<Table> Engine::table(Tx& tx, Id id) const {
   std::optional<Table> table;
+  int64_t stamp = 0;
   {
     sql::Query q = tx.query(
-        "SELECT t.workspace_id, w.company_id, t.name, t.kind FROM tables t"
+        "SELECT t.workspace_id, w.company_id, t.name, t.kind, t.fields_stamp FROM tables t"
         " JOIN workspaces w ON w.id = t.workspace_id WHERE t.id = ?1", id);
     if (!q.next()) return std::nullopt;
     table = Table{id, q.getInt(0), q.getInt(1), q.getText(2), q.getText(3), {}};
+    stamp = q.getInt(4);
+  }
+  if (std::shared_ptr<const std::vector<Field>> fields = fields_cache_.find(id, stamp)) {
+    table->fields = *fields;
+    return table;
   }
   sql::Query q = tx.query(
       "SELECT id, name, type, options, read_only FROM fields WHERE table_id = ?1 ORDER BY position", id);
@@ -218,7 +237,22 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     table->fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
                                   parseOptions(q.getText(3)), q.getInt(4) != 0});
   }
+  fields_cache_.put(id, stamp, table->fields);
   return table;
+}
+
+std::shared_ptr<const std::vector<Field>> Engine::FieldsCache::find(Id table_id, int64_t stamp) const {
+  std::shared_lock lock(mutex_);
+  auto found = entries_.find(table_id);
+  if (found == entries_.end() || found->second.first != stamp) return nullptr;
+  return found->second.second;
+}
+
+void Engine::FieldsCache::put(Id table_id, int64_t stamp, const std::vector<Field>& fields) {
+  auto copy = std::make_shared<const std::vector<Field>>(fields);
+  std::unique_lock lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[table_id] = {stamp, std::move(copy)};
 }
 
 std::vector<Table> Engine::tables(Tx& tx, Id workspace_id) const {

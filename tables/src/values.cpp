@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include <Poco/UTF8String.h>
+
 #include "worktable/tables/engine.h"
 #include "worktable/tables/error.h"
 #include "worktable/tables/text.h"
@@ -180,6 +182,26 @@ std::string Engine::formatValue(const Value& value) {
   }
   if (const std::string* text = std::get_if<std::string>(&value)) return *text;
   return {};
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  out += Poco::UTF8::escape(std::string(text), true);
+  out += '"';
+}
+
+void appendJson(std::string& out, const Value& value) {
+  if (const bool* flag = std::get_if<bool>(&value)) {
+    out += *flag ? "true" : "false";
+  } else if (const double* number = std::get_if<double>(&value)) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *number);
+    out.append(buffer, ec == std::errc() ? end : buffer);
+  } else if (const std::string* text = std::get_if<std::string>(&value)) {
+    appendJsonString(out, *text);
+  } else {
+    out += "null";
+  }
 }
 
 }  // namespace worktable::tables

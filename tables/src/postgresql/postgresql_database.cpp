@@ -243,7 +243,8 @@ PostgresqlDatabase::PostgresqlDatabase(const std::string& url) : conninfo_(conni
 
 PostgresqlDatabase::~PostgresqlDatabase() = default;
 
-std::unique_ptr<Database::Lease> PostgresqlDatabase::begin(bool write) {
+std::unique_ptr<Database::Lease> PostgresqlDatabase::begin(Access access) {
+  bool write = access != Access::kRead;
   return std::make_unique<PooledLease>(*this, write);
 }
 

@@ -28,7 +28,7 @@ class PostgresqlDatabase : public Database {
   Backend backend() const override { return Backend::kPostgresql; }
 
  protected:
-  std::unique_ptr<Lease> begin(bool write) override;
+  std::unique_ptr<Lease> begin(Access access) override;
 
  private:
   class PooledLease;

@@ -8,6 +8,7 @@
 #include <Poco/Data/Session.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <mutex>
 #include <unordered_map>
 
@@ -22,6 +23,13 @@ constexpr int kMaxReaders = 4;
 constexpr int kReaderCacheKib = 8192;
 constexpr int kWriterCacheKib = 32768;
 constexpr int kOpenTimeoutSeconds = 2;
+constexpr int kBusyTimeoutMs = 10000;
+// The WAL starts over once it holds this much (see restartLongWal), and is cut back to it.
+constexpr int kWalLimitBytes = 64 << 20;
+// A group of writes commits once it has this many, or is this old, even with writes queued:
+// a reply waits for its group's commit.
+constexpr int kGroupSize = 64;
+constexpr std::chrono::milliseconds kGroupAge{20};
 
 Error storeError(sqlite3* db, const std::string& what) {
   return Error(ErrorKind::kInternal, "internal",
@@ -112,7 +120,7 @@ class SqliteConnection : public Connection {
   // Poco's default login timeout would retry an unopenable file for a minute.
   SqliteConnection(const std::string& path, int cache_kib) : session_("SQLite", path, kOpenTimeoutSeconds) {
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
-    sqlite3_busy_timeout(db_, 10000);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     // Text that people name and search compares ignoring case over all of Unicode; the
     // schema names this collation, so every connection must have it before any query.
     sqlite3_create_collation(db_, "UNICASE", SQLITE_UTF8, nullptr, compareIgnoringCase);
@@ -130,6 +138,39 @@ class SqliteConnection : public Connection {
     statement.reset();
     statement.next();
   }
+  // Counts the WAL's frames after each commit of this connection (the writer's).
+  void watchWal() {
+    sqlite3_wal_hook(
+        db_,
+        [](void* frames, sqlite3*, const char*, int count) {
+          *static_cast<int*>(frames) = count;
+          return SQLITE_OK;
+        },
+        &wal_frames_);
+  }
+  // The passive checkpoints never let the WAL start over while readers come and go without
+  // a pause, so under steady load it grew by the gigabyte (and every page read searched
+  // it). Past the limit, the writer, between transactions, copies the rest back and makes
+  // the next commit start the WAL over. It waits for the readers still on the old WAL,
+  // briefly: a long export makes it give up and try again a while later.
+  void restartLongWal() {
+    if (wal_frames_ < kWalLimitBytes / 4096 || wal_frames_ < retry_at_frames_) return;
+    sqlite3_busy_timeout(db_, 50);
+    int log = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    retry_at_frames_ = rc == SQLITE_OK ? 0 : wal_frames_ + 4096;
+    if (rc == SQLITE_OK) wal_frames_ = 0;
+  }
+  // Copies what it can of the WAL back into the database file, waiting for nobody. (Through
+  // the C call: the PRAGMA re-read the schema every time, 10 times a second.)
+  void checkpointPassive() {
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK) {
+      throw storeError(db_, "checkpoint failed");
+    }
+  }
+  // True outside a transaction (SQLite rolls one back by itself on some I/O errors).
+  bool autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
   ~SqliteConnection() override {
     // Finalize our statements before Poco closes the handle.
     statements_.clear();
@@ -158,6 +199,8 @@ class SqliteConnection : public Connection {
  private:
   Poco::Data::Session session_;
   sqlite3* db_ = nullptr;
+  int wal_frames_ = 0;
+  int retry_at_frames_ = 0;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
@@ -182,29 +225,136 @@ class SqliteDatabase::ReadLease : public Lease {
   std::unique_ptr<SqliteConnection> connection_;
 };
 
+// Group commit: when writes are queued behind one, it leaves its transaction open for them
+// and waits until the last of the group commits, so that a burst of small writes (PATCHes)
+// pays BEGIN, COMMIT and the WAL frames of shared pages (history, indexes) once. The write
+// that opens a group runs at the top of the transaction (a failure rolls it all back, no one
+// else being in it yet); the others each run in a savepoint, undone alone when they fail.
+// Long writes and trials run alone, never in a savepoint: SQLite keeps a copy of every page
+// a savepoint changes, in memory, and reads it back slowly (an import batch of 2,000 lines
+// in one took minutes). No write returns before its group has committed.
+struct SqliteDatabase::Group {
+  std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
+  int members = 0;   // writes done in the transaction, still to commit
+  bool done = false;
+  bool failed = false;
+};
+
 class SqliteDatabase::WriteLease : public Lease {
  public:
-  WriteLease(std::mutex& mutex, SqliteConnection& connection, std::atomic<int64_t>& commits)
-      : lock_(mutex), connection_(connection), commits_(commits) {
-    connection_.step("BEGIN IMMEDIATE");
+  WriteLease(SqliteDatabase& database, Access access) : database_(database), alone_(access != Access::kWrite) {
+    ++database_.writers_waiting_;
+    lock_ = std::unique_lock(database_.write_mutex_);
+    --database_.writers_waiting_;
+    SqliteConnection& writer = *database_.writer_;
+    if (database_.group_ && alone_) commitGroup();
+    if (!database_.group_) {
+      writer.step("BEGIN IMMEDIATE");
+      database_.group_ = std::make_shared<Group>();
+      opener_ = true;
+    }
+    group_ = database_.group_;
+    if (opener_) return;
+    try {
+      writer.step("SAVEPOINT wt_write");
+    } catch (...) {
+      finish(false);
+      throw;
+    }
   }
-  Connection& connection() override { return connection_; }
+  Connection& connection() override { return *database_.writer_; }
   void commit() override {
-    connection_.step("COMMIT");
-    ++commits_;
+    if (!opener_) database_.writer_->step("RELEASE wt_write");
+    finish(true);
   }
   void rollback() noexcept override {
+    if (!lock_.owns_lock()) return;  // already finished (a failed group commit)
+    SqliteConnection& writer = *database_.writer_;
     try {
-      connection_.step("ROLLBACK");
+      if (opener_) {
+        writer.step("ROLLBACK");
+      } else {
+        writer.step("ROLLBACK TO wt_write");
+        writer.step("RELEASE wt_write");
+      }
+    } catch (...) {
+    }
+    try {
+      finish(false);
     } catch (...) {
     }
   }
 
  private:
+  // Ends this write: leaves the group open for the writes queued behind, or commits it.
+  void finish(bool done) {
+    SqliteConnection& writer = *database_.writer_;
+    std::shared_ptr<Group> group = std::move(group_);
+    if (done) ++group->members;
+    if (writer.autocommit()) {
+      // Rolled back: by this write (it opened the group), or by SQLite after an I/O error.
+      database_.group_.reset();
+      database_.endGroup(*group, group->members > 0);
+      lock_.unlock();
+      if (done) throw lostGroup();
+      return;
+    }
+    bool young = std::chrono::steady_clock::now() - group->opened < kGroupAge;
+    if (!alone_ && database_.writers_waiting_ > 0 && young && group->members < kGroupSize) {
+      lock_.unlock();
+      if (done && database_.waitFor(*group)) throw lostGroup();
+      return;
+    }
+    bool failed = commitGroup();
+    lock_.unlock();
+    if (failed && done) throw lostGroup();
+  }
+
+  // Commits the open group (with the write mutex held); true when that failed.
+  bool commitGroup() {
+    SqliteConnection& writer = *database_.writer_;
+    std::shared_ptr<Group> group = std::move(database_.group_);
+    bool failed = false;
+    try {
+      writer.step("COMMIT");
+    } catch (...) {
+      failed = true;
+      try {
+        writer.step("ROLLBACK");
+      } catch (...) {
+      }
+    }
+    if (!failed) writer.restartLongWal();
+    database_.endGroup(*group, failed);
+    return failed;
+  }
+
+  static Error lostGroup() {
+    return Error(ErrorKind::kInternal, "internal", "the write transaction could not be committed");
+  }
+
+  SqliteDatabase& database_;
+  bool alone_;
+  bool opener_ = false;
   std::unique_lock<std::mutex> lock_;
-  SqliteConnection& connection_;
-  std::atomic<int64_t>& commits_;
+  std::shared_ptr<Group> group_;
 };
+
+void SqliteDatabase::endGroup(Group& group, bool failed) {
+  if (!failed) ++commits_;
+  {
+    std::lock_guard lock(group_mutex_);
+    group.done = true;
+    group.failed = failed;
+  }
+  group_done_.notify_all();
+}
+
+bool SqliteDatabase::waitFor(Group& group) {
+  std::unique_lock lock(group_mutex_);
+  group_done_.wait(lock, [&] { return group.done; });
+  return group.failed;
+}
 
 SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
   configureSqlite();
@@ -213,7 +363,8 @@ SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
     writer_ = std::make_unique<SqliteConnection>(path_, kWriterCacheKib);
     // A checkpoint in the committing thread holds the writer for as long as it copies and
     // syncs pages: the checkpointer thread does it instead.
-    writer_->exec("PRAGMA wal_autocheckpoint=0");
+    writer_->exec("PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=" + std::to_string(kWalLimitBytes));
+    writer_->watchWal();
   } catch (const Poco::Exception& e) {
     throw Error(ErrorKind::kInternal, "internal", "Cannot open database " + path_ + ": " + e.displayText());
   }
@@ -242,7 +393,7 @@ void SqliteDatabase::checkpointWhileOpen() {
       lock.unlock();
       try {
         if (!connection) connection = std::make_unique<SqliteConnection>(path_, kReaderCacheKib);
-        connection->exec("PRAGMA wal_checkpoint(PASSIVE)");
+        connection->checkpointPassive();
       } catch (const std::exception&) {
         // A busy or failing checkpoint is retried on the next pass; SQLite keeps the WAL meanwhile.
       }
@@ -252,8 +403,8 @@ void SqliteDatabase::checkpointWhileOpen() {
   }
 }
 
-std::unique_ptr<Database::Lease> SqliteDatabase::begin(bool write) {
-  if (write) return std::make_unique<WriteLease>(write_mutex_, *writer_, commits_);
+std::unique_ptr<Database::Lease> SqliteDatabase::begin(Access access) {
+  if (access != Access::kRead) return std::make_unique<WriteLease>(*this, access);
   return std::make_unique<ReadLease>(*this, takeReader());
 }
 

@@ -1,10 +1,12 @@
 // The SQLite backend of sql::Database: one file, WAL, one writer connection guarded by a
-// mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY), and a pool of
+// mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY) whose queued
+// writes commit together (group commit, see WriteLease), and a pool of
 // at most a few reader connections that threads wait for when all are busy. WAL
 // checkpoints run on a thread of their own, so that no write waits for one.
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -25,18 +27,26 @@ class SqliteDatabase : public Database {
   Backend backend() const override { return Backend::kSqlite; }
 
  protected:
-  std::unique_ptr<Lease> begin(bool write) override;
+  std::unique_ptr<Lease> begin(Access access) override;
 
  private:
   class ReadLease;
   class WriteLease;
+  struct Group;
 
   std::unique_ptr<SqliteConnection> takeReader();
   void giveBack(std::unique_ptr<SqliteConnection> connection);
   void checkpointWhileOpen();
+  void endGroup(Group& group, bool failed);
+  // Waits until `group` has committed or failed; true when it failed.
+  bool waitFor(Group& group);
 
   std::string path_;
   std::mutex write_mutex_;
+  std::atomic<int> writers_waiting_{0};
+  std::shared_ptr<Group> group_;  // the open write transaction, guarded by write_mutex_
+  std::mutex group_mutex_;
+  std::condition_variable group_done_;
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;

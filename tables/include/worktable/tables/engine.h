@@ -17,6 +17,8 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "worktable/tables/change.h"
@@ -99,7 +101,22 @@ class Engine {
   Record apply(Tx& tx, Change& change);
   std::vector<std::shared_ptr<const Validator>> validatorsOf(const std::string& kind) const;
 
+  // The fields of tables read lately, each with the table's fields_stamp when read: reading
+  // and parsing them on every request was a fifth of a PATCH. A copy is used only while the
+  // stored stamp is the same, so a field added by any server (or rolled back) is seen.
+  class FieldsCache {
+   public:
+    std::shared_ptr<const std::vector<Field>> find(Id table_id, int64_t stamp) const;
+    void put(Id table_id, int64_t stamp, const std::vector<Field>& fields);
+
+   private:
+    static constexpr size_t kMaxEntries = 4096;
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<Id, std::pair<int64_t, std::shared_ptr<const std::vector<Field>>>> entries_;
+  };
+
   sql::Database& db_;
+  mutable FieldsCache fields_cache_;
   mutable std::shared_mutex validators_mutex_;
   std::map<std::string, std::vector<std::shared_ptr<const Validator>>> validators_;
 };

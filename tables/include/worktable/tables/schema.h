@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -27,6 +28,12 @@ using Value = std::variant<std::monostate, bool, double, std::string>;
 using Values = std::map<std::string, Value>;
 
 inline bool isNull(const Value& value) { return std::holds_alternative<std::monostate>(value); }
+
+// Appends `value` as JSON (null, true, 12.5, "text") to `out`: the history and the API's
+// record answers are written out directly, without building a JSON tree first.
+void appendJson(std::string& out, const Value& value);
+// Appends `text` as a JSON string literal, quotes included.
+void appendJsonString(std::string& out, std::string_view text);
 
 struct FieldSpec {
   std::string name;

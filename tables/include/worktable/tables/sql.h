@@ -132,18 +132,31 @@ class Database {
   virtual Backend backend() const = 0;
 
   // Runs fn(tx) in a write transaction, one writer at a time; commits when fn returns,
-  // rolls back and rethrows when it throws.
+  // rolls back and rethrows when it throws. A store may commit several short writes
+  // together (SQLite does); the call returns once its writes are committed.
   template <class F>
   auto write(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    return run(true, std::forward<F>(fn));
+    return run(Access::kWrite, std::forward<F>(fn));
+  }
+  // The same, for a long write (an import batch): in a transaction of its own, never
+  // grouped with others.
+  template <class F>
+  auto writeAlone(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return run(Access::kWriteAlone, std::forward<F>(fn));
+  }
+  // Runs fn(tx) in a write transaction of its own and always rolls it back: a dry run.
+  template <class F>
+  auto trial(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    return run(Access::kTrial, std::forward<F>(fn));
   }
   // Runs fn(tx) in a read transaction on a consistent snapshot.
   template <class F>
   auto read(F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    return run(false, std::forward<F>(fn));
+    return run(Access::kRead, std::forward<F>(fn));
   }
 
  protected:
+  enum class Access { kRead, kWrite, kWriteAlone, kTrial };
   // A borrowed connection inside an open transaction; finish() commits or rolls back.
   class Lease {
    public:
@@ -152,19 +165,23 @@ class Database {
     virtual void commit() = 0;
     virtual void rollback() noexcept = 0;
   };
-  virtual std::unique_ptr<Lease> begin(bool write) = 0;
+  virtual std::unique_ptr<Lease> begin(Access access) = 0;
 
  private:
   template <class F>
-  auto run(bool write, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
-    std::unique_ptr<Lease> lease = begin(write);
+  auto run(Access access, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    std::unique_ptr<Lease> lease = begin(access);
+    auto finish = [&] {
+      if (access == Access::kTrial) lease->rollback();
+      else lease->commit();
+    };
     try {
       if constexpr (std::is_void_v<decltype(fn(lease->connection()))>) {
         fn(lease->connection());
-        lease->commit();
+        finish();
       } else {
         auto result = fn(lease->connection());
-        lease->commit();
+        finish();
         return result;
       }
     } catch (...) {
