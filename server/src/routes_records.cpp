@@ -6,15 +6,16 @@ namespace worktable::server {
 namespace {
 
 void listRecords(Context& ctx) {
-  const accounts::Account& account = ctx.session().account;
-  tables::RecordQuery query;
-  query.offset = ctx.queryInt("offset", 0);
-  query.limit = ctx.queryInt("limit", 100);
-  query.sort = ctx.query("sort");
-  query.desc = ctx.query("desc") == "1" || ctx.query("desc") == "true";
-  query.search = ctx.query("q");
+  ctx.requireToken();
   Services& s = ctx.services();
   auto [table, page] = s.db->read([&](sql::Tx& tx) {
+    const accounts::Account& account = ctx.session(tx).account;
+    tables::RecordQuery query;
+    query.offset = ctx.queryInt("offset", 0);
+    query.limit = ctx.queryInt("limit", 100);
+    query.sort = ctx.query("sort");
+    query.desc = ctx.query("desc") == "1" || ctx.query("desc") == "true";
+    query.search = ctx.query("q");
     TableAccess access = s.access->table(tx, account, ctx.id("tid"));
     return std::make_pair(access.table, s.engine->records(tx, access.table, query));
   });
@@ -28,10 +29,10 @@ void listRecords(Context& ctx) {
 }
 
 void getRecord(Context& ctx) {
-  const accounts::Account& account = ctx.session().account;
+  ctx.requireToken();
   Services& s = ctx.services();
   std::string body = s.db->read([&](sql::Tx& tx) {
-    TableAccess access = s.access->table(tx, account, ctx.id("tid"));
+    TableAccess access = s.access->table(tx, ctx.session(tx).account, ctx.id("tid"));
     std::optional<tables::Record> record = s.engine->record(tx, access.table, ctx.id("rid"));
     if (!record) throw notFound("Record " + std::to_string(ctx.id("rid")));
     return recordJson(access.table, *record);
@@ -39,10 +40,10 @@ void getRecord(Context& ctx) {
   ctx.sendJsonText(200, body);
 }
 
-// Record writes check the session inside their write transaction (Context::session(tx)):
-// one transaction a request. The body is read before it (the network is not waited for
-// while holding the writer), and parsed after the session check, so that a request without
-// a valid session gets 401 whatever its body.
+// Record writes check the session inside their write transaction (Context::session(tx)),
+// as the reads above do in theirs: one transaction a request. The body is read before it
+// (the network is not waited for while holding the writer), and parsed after the session
+// check, so that a request without a valid session gets 401 whatever its body.
 void createRecord(Context& ctx) {
   ctx.requireToken();
   std::string text = ctx.body(kMaxJsonBody);
