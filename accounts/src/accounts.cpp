@@ -56,37 +56,57 @@ Accounts::Accounts(sql::Database& db) : db_(db) {
 }
 
 Account Accounts::create(Tx& tx, const NewAccount& account) {
-  if (byEmail(tx, account.email)) {
-    throw conflict("duplicate_email", "Email " + account.email + " is already used by another account; use another address.",
-                   "Email");
+  // The unique indexes check first; the lookups only say which identifier is taken (an
+  // activation has just checked both, so looking them up again was two reads per line).
+  std::optional<Id> id;
+  {
+    sql::Query q = tx.query(
+        "INSERT INTO accounts (email, user_id, first_name, last_name, password_hash, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING id",
+        account.email, account.user_id, account.first_name, account.last_name, account.password_hash, nowIso());
+    if (q.next()) id = q.getInt(0);
   }
-  if (byUserId(tx, account.user_id)) {
-    throw conflict("duplicate_user_id", "User ID " + account.user_id + " is already used by another account; choose another.",
-                   "User ID");
+  if (!id) {
+    if (byEmail(tx, account.email)) {
+      throw conflict("duplicate_email",
+                     "Email " + account.email + " is already used by another account; use another address.", "Email");
+    }
+    if (byUserId(tx, account.user_id)) {
+      throw conflict("duplicate_user_id",
+                     "User ID " + account.user_id + " is already used by another account; choose another.", "User ID");
+    }
+    throw Error(ErrorKind::kInternal, "internal", "The account of " + account.email + " could not be stored.");
   }
-  sql::Query q = tx.query(
-      "INSERT INTO accounts (email, user_id, first_name, last_name, password_hash, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-      account.email, account.user_id, account.first_name, account.last_name, account.password_hash, nowIso());
-  q.next();
-  return Account{q.getInt(0), account.email, account.first_name, account.last_name, true, account.user_id,
+  return Account{*id, account.email, account.first_name, account.last_name, true, account.user_id,
                  !account.password_hash.empty()};
 }
 
+Account Accounts::createMember(Tx& tx, const NewAccount& account, Id company_id, Id row_id) {
+  Account created = create(tx, account);
+  // No refreshActive: a new account is active, and so is its one membership.
+  tx.run("INSERT INTO memberships (account_id, company_id, admin, external, active, row_id)"
+         " VALUES (?1, ?2, 0, 0, 1, ?3)",
+         created.id, company_id, row_id);
+  return created;
+}
+
 std::optional<Account> Accounts::byId(Tx& tx, Id id) const {
-  sql::Query q = tx.query("SELECT " + kAccountColumns + " FROM accounts WHERE id = ?1", id);
+  static const std::string sql = "SELECT " + kAccountColumns + " FROM accounts WHERE id = ?1";
+  sql::Query q = tx.query(sql, id);
   if (!q.next()) return std::nullopt;
   return readAccount(q);
 }
 
 std::optional<Account> Accounts::byEmail(Tx& tx, const std::string& email) const {
-  sql::Query q = tx.query("SELECT " + kAccountColumns + " FROM accounts WHERE email = ?1", email);
+  static const std::string sql = "SELECT " + kAccountColumns + " FROM accounts WHERE email = ?1";
+  sql::Query q = tx.query(sql, email);
   if (!q.next()) return std::nullopt;
   return readAccount(q);
 }
 
 std::optional<Account> Accounts::byUserId(Tx& tx, const std::string& user_id) const {
-  sql::Query q = tx.query("SELECT " + kAccountColumns + " FROM accounts WHERE user_id = ?1", user_id);
+  static const std::string sql = "SELECT " + kAccountColumns + " FROM accounts WHERE user_id = ?1";
+  sql::Query q = tx.query(sql, user_id);
   if (!q.next()) return std::nullopt;
   return readAccount(q);
 }
@@ -130,8 +150,9 @@ std::optional<Membership> Accounts::membership(Tx& tx, Id account_id, Id company
 }
 
 std::optional<Membership> Accounts::membershipOfRow(Tx& tx, Id company_id, Id row_id) const {
-  sql::Query q = tx.query("SELECT " + kMembershipColumns + " FROM memberships WHERE company_id = ?1 AND row_id = ?2",
-                          company_id, row_id);
+  static const std::string sql =
+      "SELECT " + kMembershipColumns + " FROM memberships WHERE company_id = ?1 AND row_id = ?2";
+  sql::Query q = tx.query(sql, company_id, row_id);
   if (!q.next()) return std::nullopt;
   return readMembership(q);
 }
@@ -208,6 +229,10 @@ void Accounts::endSessions(Tx& tx, Id account_id) {
 
 std::string Accounts::issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
   tx.run("DELETE FROM tokens WHERE account_id = ?1 AND kind = ?2", account_id, kindName(kind));
+  return issueFirstToken(tx, account_id, kind, lifetime);
+}
+
+std::string Accounts::issueFirstToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
   std::string token = newToken();
   tx.run("INSERT INTO tokens (token_hash, account_id, kind, expires_at) VALUES (?1, ?2, ?3, ?4)", hashToken(token),
          account_id, kindName(kind), isoIn(lifetime));

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <stdexcept>
 
@@ -52,6 +53,25 @@ void ensureSodium() {
   if (!ready) throw std::runtime_error("libsodium failed to initialise");
 }
 
+// randombytes_buf asks the kernel for every call, and an import issues a token per line:
+// the bytes come from a per-thread pool the kernel refills 64 tokens at a time instead.
+void randomBytes(unsigned char* out, size_t size) {
+  struct Pool {
+    unsigned char bytes[64 * 32];
+    size_t used = sizeof bytes;
+    ~Pool() { sodium_memzero(bytes, sizeof bytes); }
+  };
+  thread_local Pool pool;
+  if (size > sizeof pool.bytes) return randombytes_buf(out, size);
+  if (pool.used + size > sizeof pool.bytes) {
+    randombytes_buf(pool.bytes, sizeof pool.bytes);
+    pool.used = 0;
+  }
+  std::memcpy(out, pool.bytes + pool.used, size);
+  sodium_memzero(pool.bytes + pool.used, size);  // handed out once
+  pool.used += size;
+}
+
 size_t utf8Length(const std::string& text) {
   size_t count = 0;
   for (unsigned char c : text) count += (c & 0xC0) != 0x80;
@@ -88,7 +108,7 @@ bool verifyPassword(const std::string& hash, const std::string& password) {
 std::string newToken() {
   ensureSodium();
   unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
+  randomBytes(bytes, sizeof bytes);
   char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return text;

@@ -85,8 +85,8 @@ class LineWriter {
         return result;
       }
       Record written = tx.savepoint([&] {
-        if (!match) return engine_.insert(tx, table_, values, options_.actor);
-        return engine_.update(tx, table_, match->id, values, std::nullopt, options_.actor);
+        if (!match) return engine_.insert(tx, table_, values, options_.actor, options_.dry_run);
+        return engine_.update(tx, table_, match->id, values, std::nullopt, options_.actor, options_.dry_run);
       });
       if (match) {
         result.action = written.version == match->version ? ImportAction::kUnchanged : ImportAction::kUpdated;

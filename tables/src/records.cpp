@@ -46,6 +46,44 @@ Values nullValues(const Table& table) {
   return values;
 }
 
+// The SQL of a table's row inserts and key lookups, made once per table shape and thread:
+// building the text per line cost allocations, and the statement cache then hashed it.
+struct TableSql {
+  Id table_id = 0;
+  std::vector<Id> field_ids;
+  std::string insert;
+  Id find_field = 0;
+  std::string find;
+};
+
+TableSql& tableSql(const Table& table) {
+  thread_local TableSql last;
+  bool same = last.table_id == table.id && last.field_ids.size() == table.fields.size() &&
+              std::equal(table.fields.begin(), table.fields.end(), last.field_ids.begin(),
+                         [](const Field& field, Id id) { return field.id == id; });
+  if (same) return last;
+  TableSql made{table.id, {}, {}, 0, {}};
+  std::string columns = "version", params = "1";
+  for (size_t i = 0; i < table.fields.size(); ++i) {
+    made.field_ids.push_back(table.fields[i].id);
+    columns += ", " + columnName(table.fields[i].id);
+    params += ", ?" + std::to_string(i + 1);
+  }
+  made.insert = "INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ") RETURNING id";
+  last = std::move(made);
+  return last;
+}
+
+const std::string& findSql(const Table& table, const Field& field) {
+  TableSql& sql = tableSql(table);
+  if (sql.find_field != field.id || sql.find.empty()) {
+    sql.find_field = field.id;
+    sql.find = "SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " WHERE " + columnName(field.id) +
+               " = ?1 ORDER BY id";
+  }
+  return sql.find;
+}
+
 Change makeChange(ChangeKind kind, const Table& table, const std::string& actor) {
   Change change;
   change.kind = kind;
@@ -93,19 +131,20 @@ Record readRecord(const sql::Query& query, const Table& table) {
   return record;
 }
 
-Record Engine::insert(Tx& tx, const Table& table, const Values& values, const std::string& actor) {
-  return insertChange(tx, table, values, actor, false);
+Record Engine::insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool dry_run) {
+  return insertChange(tx, table, values, actor, false, dry_run);
 }
 
 Record Engine::insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor) {
-  return insertChange(tx, table, values, actor, true);
+  return insertChange(tx, table, values, actor, true, false);
 }
 
 Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor,
-                            bool system) {
+                            bool system, bool dry_run) {
   Change change = makeChange(ChangeKind::kInsert, table, actor);
   change.after = nullValues(table);
   change.system = system;
+  change.dry_run = dry_run;
   for (const auto& [name, value] : values) {
     change.after[name] = value;
     change.written.push_back(name);
@@ -114,7 +153,7 @@ Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, co
 }
 
 Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& values,
-                      std::optional<int64_t> version, const std::string& actor) {
+                      std::optional<int64_t> version, const std::string& actor, bool dry_run) {
   std::optional<Record> stored = record(tx, table, record_id);
   if (!stored) throw notFound("Record " + std::to_string(record_id));
   if (version && *version != stored->version) {
@@ -126,6 +165,7 @@ Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& va
   Change change = makeChange(ChangeKind::kUpdate, table, actor);
   change.record_id = record_id;
   change.version = stored->version;
+  change.dry_run = dry_run;
   change.before = stored->values;
   change.after = stored->values;
   for (const auto& [name, value] : values) {
@@ -191,13 +231,7 @@ Record Engine::apply(Tx& tx, Change& change) {
   if (change.kind == ChangeKind::kDelete) {
     tx.run("DELETE FROM " + tableName(table.id) + " WHERE id = ?1", change.record_id);
   } else if (change.kind == ChangeKind::kInsert) {
-    std::string columns = "version", params = "1";
-    for (size_t i = 0; i < table.fields.size(); ++i) {
-      columns += ", " + columnName(table.fields[i].id);
-      params += ", ?" + std::to_string(i + 1);
-    }
-    sql::Statement& statement =
-        tx.prepare("INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ") RETURNING id");
+    sql::Statement& statement = tx.prepare(tableSql(table).insert);
     statement.reset();
     for (size_t i = 0; i < table.fields.size(); ++i) {
       bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
@@ -229,7 +263,7 @@ Record Engine::apply(Tx& tx, Change& change) {
     result.version = change.version + 1;
   }
   for (const auto& work : change.after_store) work(tx, result);
-  if (!changed.empty() || change.kind == ChangeKind::kDelete) {
+  if ((!changed.empty() || change.kind == ChangeKind::kDelete) && !change.dry_run) {
     tx.run("INSERT INTO history (table_id, record_id, at, actor, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
            table.id, change.record_id, nowIso(), change.actor, historyJson(change));
   }
@@ -298,8 +332,7 @@ std::vector<Record> Engine::find(Tx& tx, const Table& table, const std::string& 
   const Field* field = table.field(name);
   if (!field) throw notFound("Field \"" + name + "\"");
   std::vector<Record> result;
-  sql::Statement& statement = tx.prepare("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) +
-                                         " WHERE " + columnName(field->id) + " = ?1 ORDER BY id");
+  sql::Statement& statement = tx.prepare(findSql(table, *field));
   statement.reset();
   bindValue(statement, 1, value);
   sql::Query q(statement);

@@ -185,8 +185,14 @@ std::string Engine::formatValue(const Value& value) {
 }
 
 void appendJsonString(std::string& out, std::string_view text) {
+  // Poco::UTF8::escape builds a new string for every text; most are plain printable ASCII
+  // that it would copy unchanged (it escapes '"', '\\', '/', controls and non-ASCII).
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/';
+  });
   out += '"';
-  out += Poco::UTF8::escape(std::string(text), true);
+  if (plain) out += text;
+  else out += Poco::UTF8::escape(std::string(text), true);
   out += '"';
 }
 

@@ -87,12 +87,15 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
     accounts::NewAccount fresh{text(change.get(kEmail)), text(change.get(kUserId)), text(change.get(kFirstName)),
                                text(change.get(kLastName)), ""};
     UsersContext& context = context_;
-    change.after_store.push_back([&context, &engine, fresh, company_id](sql::Tx& tx, const tables::Record& record) {
-      accounts::Account account = context.accounts.create(tx, fresh);
-      context.accounts.addMembership(tx, {account.id, company_id, false, false, true, record.id});
-      context.administration.useLicenses(tx, company_id, 1);
-      sendInvitation(tx, context, engine, company_id, account);
-    });
+    bool dry_run = change.dry_run;
+    change.after_store.push_back(
+        [&context, &engine, fresh, company_id, dry_run](sql::Tx& tx, const tables::Record& record) {
+          accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record.id);
+          context.administration.useLicenses(tx, company_id, 1);
+          // Later lines of a dry run see the account, the row and the license; a mail is
+          // read by no check, and the dry run stores none.
+          if (!dry_run) sendInvitation(tx, context, engine, company_id, account, true);
+        });
     return;
   }
   if (member->external) return;
@@ -102,7 +105,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
   }
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id)) {
-    sendInvitation(tx, context_, engine, company_id, *account);
+    if (!change.dry_run) sendInvitation(tx, context_, engine, company_id, *account);
     change.set(kResult, std::string("OK (the invitation had expired: a new one was sent)"));
   }
 }

@@ -15,8 +15,11 @@ accounts::Mail invitationMail(const UsersContext& context, const std::string& co
 }
 
 void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
-                    const accounts::Account& account) {
-  std::string token = context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
+                    const accounts::Account& account, bool account_is_new) {
+  std::string token =
+      account_is_new
+          ? context.accounts.issueFirstToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime)
+          : context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
   std::optional<tables::Company> company = engine.company(tx, company_id);
   context.outbox.queue(tx, invitationMail(context, company ? company->name : "your company", account, token));
 }

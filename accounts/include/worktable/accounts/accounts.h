@@ -65,6 +65,9 @@ class Accounts {
   // Throws Error(kConflict, "duplicate_email" / "duplicate_user_id") when either is taken,
   // ignoring case.
   Account create(Tx& tx, const NewAccount& account);
+  // create(), plus the account's active, internal membership of `company_id` linked to its
+  // Users row `row_id` (an activation). Throws as create.
+  Account createMember(Tx& tx, const NewAccount& account, Id company_id, Id row_id);
   std::optional<Account> byId(Tx& tx, Id id) const;
   std::optional<Account> byEmail(Tx& tx, const std::string& email) const;
   std::optional<Account> byUserId(Tx& tx, const std::string& user_id) const;
@@ -99,6 +102,8 @@ class Accounts {
   // Issues a one-time token (stored hashed) and returns it; earlier ones of the same kind
   // for the account stop working.
   std::string issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime);
+  // issueToken for an account created in this transaction, which has none to replace.
+  std::string issueFirstToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime);
   // Spends a token and returns its account. Throws Error(kBadRequest, "invalid_token") for an
   // unknown or spent one, Error(kConflict, "token_expired") for an expired one.
   Id useToken(Tx& tx, const std::string& token, TokenKind kind);

@@ -26,6 +26,10 @@ struct Change {
   std::vector<std::string> written;  // fields the caller wrote, whether or not they differ
   std::string actor;
   bool system = false;          // the system's own write: no validators, read-only fields writable
+  // The caller rolls the write back (an import's dry run): validators check and write as
+  // usual, so that later changes see this one, but skip what only later readers would read
+  // (mails); the engine keeps no history of it.
+  bool dry_run = false;
   // Written values of the right type but the wrong shape (a bad email, date or option), by
   // field. A validator that takes charge of one erases it (and keeps or fixes the value);
   // any left after the validators refuses the change.

@@ -56,8 +56,9 @@ class Engine {
   // Adds a field at the end; existing records get null. Same errors as createTable.
   Field addField(Tx& tx, Id table_id, const FieldSpec& spec);
 
-  // Inserts a record with `values` (the fields written; others null).
-  Record insert(Tx& tx, const Table& table, const Values& values, const std::string& actor);
+  // Inserts a record with `values` (the fields written; others null). `dry_run`: the caller
+  // rolls the write back (see Change::dry_run).
+  Record insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool dry_run = false);
   // Inserts as the system itself (setting up a company): types are checked and history is
   // kept, but validators do not run and read-only fields may be written.
   Record insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor);
@@ -65,9 +66,9 @@ class Engine {
   // validators; history kept. Throws kNotFound.
   void removeAsSystem(Tx& tx, const Table& table, Id record_id, const std::string& actor);
   // Writes `values` over the record. Throws kNotFound, kConflict "stale_version" when
-  // `version` is given and is not the stored one.
+  // `version` is given and is not the stored one. `dry_run` as for insert.
   Record update(Tx& tx, const Table& table, Id record_id, const Values& values,
-                std::optional<int64_t> version, const std::string& actor);
+                std::optional<int64_t> version, const std::string& actor, bool dry_run = false);
   // Deletes the record; its history stays. Throws kNotFound.
   void remove(Tx& tx, const Table& table, Id record_id, const std::string& actor);
 
@@ -96,7 +97,8 @@ class Engine {
   static std::string formatValue(const Value& value);
 
  private:
-  Record insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool system);
+  Record insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool system,
+                      bool dry_run);
   void removeChange(Tx& tx, const Table& table, Id record_id, const std::string& actor, bool system);
   Record apply(Tx& tx, Change& change);
   std::vector<std::shared_ptr<const Validator>> validatorsOf(const std::string& kind) const;

@@ -19,9 +19,10 @@ accounts::Mail invitationMail(const UsersContext& context, const std::string& co
                               const std::string& token);
 
 // Issues a fresh invitation token for `account` (earlier ones stop working) and queues the
-// mail, naming the company.
+// mail, naming the company. `account_is_new`: created in this transaction, it has no
+// earlier token to revoke.
 void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
-                    const accounts::Account& account);
+                    const accounts::Account& account, bool account_is_new = false);
 
 class Lifecycle {
  public:
