@@ -2,7 +2,6 @@
 
 #include "http.h"
 
-
 namespace worktable::server {
 
 std::string jsonString(const std::string& text) {

@@ -26,6 +26,7 @@ constexpr int kOpenTimeoutSeconds = 2;
 constexpr int kBusyTimeoutMs = 10000;
 // The WAL starts over once it holds this much (see restartLongWal), and is cut back to it.
 constexpr int kWalLimitBytes = 64 << 20;
+constexpr int kWalLimitFrames = kWalLimitBytes / 4096;  // one frame a page, SQLite's default 4 KiB
 // A group of writes commits once it has this many, or is this old, even with writes queued:
 // a reply waits for its group's commit.
 constexpr int kGroupSize = 64;
@@ -154,12 +155,12 @@ class SqliteConnection : public Connection {
   // the next commit start the WAL over. It waits for the readers still on the old WAL,
   // briefly: a long export makes it give up and try again a while later.
   void restartLongWal() {
-    if (wal_frames_ < kWalLimitBytes / 4096 || wal_frames_ < retry_at_frames_) return;
+    if (wal_frames_ < kWalLimitFrames || wal_frames_ < retry_at_frames_) return;
     sqlite3_busy_timeout(db_, 50);
     int log = 0, copied = 0;
     int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &copied);
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    retry_at_frames_ = rc == SQLITE_OK ? 0 : wal_frames_ + 4096;
+    retry_at_frames_ = rc == SQLITE_OK ? 0 : wal_frames_ + kWalLimitFrames / 4;
     if (rc == SQLITE_OK) wal_frames_ = 0;
   }
   // Copies what it can of the WAL back into the database file, waiting for nobody. (Through
