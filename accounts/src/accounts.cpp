@@ -58,15 +58,11 @@ Accounts::Accounts(sql::Database& db) : db_(db) {
 Account Accounts::create(Tx& tx, const NewAccount& account) {
   // The unique indexes check first; the lookups only say which identifier is taken (an
   // activation has just checked both, so looking them up again was two reads per line).
-  std::optional<Id> id;
-  {
-    sql::Query q = tx.query(
-        "INSERT INTO accounts (email, user_id, first_name, last_name, password_hash, created_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING id",
-        account.email, account.user_id, account.first_name, account.last_name, account.password_hash, nowIso());
-    if (q.next()) id = q.getInt(0);
-  }
-  if (!id) {
+  Id id = tx.insert(
+      "INSERT INTO accounts (email, user_id, first_name, last_name, password_hash, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+      account.email, account.user_id, account.first_name, account.last_name, account.password_hash, nowIso());
+  if (id == 0) {
     if (byEmail(tx, account.email)) {
       throw conflict("duplicate_email",
                      "Email " + account.email + " is already used by another account; use another address.", "Email");
@@ -77,7 +73,7 @@ Account Accounts::create(Tx& tx, const NewAccount& account) {
     }
     throw Error(ErrorKind::kInternal, "internal", "The account of " + account.email + " could not be stored.");
   }
-  return Account{*id, account.email, account.first_name, account.last_name, true, account.user_id,
+  return Account{id, account.email, account.first_name, account.last_name, true, account.user_id,
                  !account.password_hash.empty()};
 }
 

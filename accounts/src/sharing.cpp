@@ -99,12 +99,11 @@ std::pair<WorkspaceInvitation, std::string> Sharing::invite(Tx& tx, Id workspace
                                                             Id invited_by, std::chrono::seconds lifetime) {
   std::string token = newToken();
   std::string expires_at = isoIn(lifetime);
-  sql::Query q = tx.query(
+  Id id = tx.insert(
       "INSERT INTO workspace_invitations (workspace_id, email, role, token_hash, invited_by, created_at, expires_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       workspace_id, email, roleName(role), hashToken(token), invited_by, nowIso(), expires_at);
-  q.next();
-  return {WorkspaceInvitation{q.getInt(0), workspace_id, email, role, expires_at, "pending"}, token};
+  return {WorkspaceInvitation{id, workspace_id, email, role, expires_at, "pending"}, token};
 }
 
 std::optional<WorkspaceInvitation> Sharing::invitation(Tx& tx, Id invitation_id) const {

@@ -134,13 +134,11 @@ std::filesystem::path ImportJobs::rows(int64_t id) const { return dir_ / (std::t
 
 int64_t ImportJobs::create(const ImportRequest& request, std::istream& body, size_t limit) {
   int64_t id = services_.db->write([&](sql::Tx& tx) {
-    sql::Query q = tx.query(
+    return tx.insert(
         "INSERT INTO import_jobs (account_id, table_id, state, dry_run, match_key, key_required, actor, created_at,"
-        " runner) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        " runner) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8)",
         request.account_id, request.table_id, request.dry_run, request.key, request.key_required, request.actor,
         nowIso(), runner_);
-    q.next();
-    return q.getInt(0);
   });
   try {
     std::ofstream out(spool(id), std::ios::binary | std::ios::trunc);

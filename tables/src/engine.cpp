@@ -104,12 +104,10 @@ Field insertField(Tx& tx, Id table_id, const FieldSpec& spec, int position) {
                                            "\"; choose another name.", "name");
     }
   }
-  sql::Query insert = tx.query(
-      "INSERT INTO fields (table_id, name, type, options, read_only, position)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+  Id id = tx.insert(
+      "INSERT INTO fields (table_id, name, type, options, read_only, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       table_id, spec.name, typeName(spec.type), optionsJson(spec.options), spec.read_only, position);
-  insert.next();
-  Field field{insert.getInt(0), spec.name, spec.type, spec.options, spec.read_only};
+  Field field{id, spec.name, spec.type, spec.options, spec.read_only};
   return field;
 }
 
@@ -149,9 +147,7 @@ std::vector<std::shared_ptr<const Validator>> Engine::validatorsOf(const std::st
 
 Company Engine::createCompany(Tx& tx, const std::string& name) {
   std::string checked = checkedName(name, "company");
-  sql::Query q = tx.query("INSERT INTO companies (name, created_at) VALUES (?1, ?2) RETURNING id", checked, nowIso());
-  q.next();
-  return Company{q.getInt(0), checked};
+  return Company{tx.insert("INSERT INTO companies (name, created_at) VALUES (?1, ?2)", checked, nowIso()), checked};
 }
 
 std::optional<Company> Engine::company(Tx& tx, Id id) const {
@@ -162,11 +158,9 @@ std::optional<Company> Engine::company(Tx& tx, Id id) const {
 
 Workspace Engine::createWorkspace(Tx& tx, Id company_id, const std::string& name, const std::string& actor) {
   std::string checked = checkedName(name, "workspace");
-  sql::Query q = tx.query(
-      "INSERT INTO workspaces (company_id, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-      company_id, checked, actor, nowIso());
-  q.next();
-  return Workspace{q.getInt(0), company_id, checked, actor};
+  Id id = tx.insert("INSERT INTO workspaces (company_id, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    company_id, checked, actor, nowIso());
+  return Workspace{id, company_id, checked, actor};
 }
 
 std::optional<Workspace> Engine::workspace(Tx& tx, Id id) const {
@@ -202,11 +196,9 @@ Table Engine::createTable(Tx& tx, Id workspace_id, const TableSpec& spec) {
                                            "\"; choose another name.", "name");
     }
   }
-  sql::Query insert = tx.query(
-      "INSERT INTO tables (workspace_id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-      workspace_id, name, spec.kind, nowIso());
-  insert.next();
-  Table table{insert.getInt(0), workspace_id, owner->company_id, name, spec.kind, {}};
+  Id id = tx.insert("INSERT INTO tables (workspace_id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    workspace_id, name, spec.kind, nowIso());
+  Table table{id, workspace_id, owner->company_id, name, spec.kind, {}};
   tx.exec("CREATE TABLE " + tableName(table.id) +
           " (id INTEGER PRIMARY KEY AUTOINCREMENT, version INTEGER NOT NULL)");
   for (const FieldSpec& field : fields) {

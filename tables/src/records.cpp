@@ -69,7 +69,7 @@ TableSql& tableSql(const Table& table) {
     columns += ", " + columnName(table.fields[i].id);
     params += ", ?" + std::to_string(i + 1);
   }
-  made.insert = "INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ") RETURNING id";
+  made.insert = "INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ")";
   last = std::move(made);
   return last;
 }
@@ -231,14 +231,13 @@ Record Engine::apply(Tx& tx, Change& change) {
   if (change.kind == ChangeKind::kDelete) {
     tx.run("DELETE FROM " + tableName(table.id) + " WHERE id = ?1", change.record_id);
   } else if (change.kind == ChangeKind::kInsert) {
-    sql::Statement& statement = tx.prepare(tableSql(table).insert);
+    sql::Statement& statement = tx.prepareInsert(tableSql(table).insert);
     statement.reset();
     for (size_t i = 0; i < table.fields.size(); ++i) {
       bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
     }
     sql::Query q(statement);
-    q.next();
-    result.id = change.record_id = q.getInt(0);
+    result.id = change.record_id = q.next() ? q.getInt(0) : tx.lastInsertId();
     result.version = 1;
   } else if (!changed.empty()) {
     // Only the columns that change: SQLite rewrites the index entry of every column named in

@@ -91,6 +91,29 @@ TEST_F(CsvFiles, FillsMissingCellsWithNullAndRejectsLinesWithExtraCells) {
   EXPECT_TRUE(stored["Note"].isNull()) << stored;
 }
 
+// Lines are written many to a savepoint; a refused one must still cost only itself, with
+// the lines around it stored once each, wherever it falls.
+TEST_F(CsvFiles, RefusedLinesAmongHundredsLeaveEveryOtherLineStoredOnce) {
+  Tenant acme = newTenant("imp-groups");
+  int64_t table = ledger(acme, "Groups");
+  std::string csv = "Name,Amount,Note\n";
+  for (int i = 1; i <= 700; ++i) {
+    bool bad = i == 1 || i == 3 || i == 300 || i == 301 || i == 700;
+    csv += "n" + std::to_string(i) + "," + (bad ? "lots" : std::to_string(i)) + ",x\n";
+  }
+  Json report = importInto(acme, table, csv);
+  EXPECT_EQ(report["inserted"].integer(), 695) << brief(report);
+  EXPECT_EQ(report["rejected"].integer(), 5) << brief(report);
+  std::vector<int64_t> rejected;
+  for (size_t i = 0; i < report["rows"].size(); ++i) {
+    if (report["rows"][i]["action"].str() == "rejected") rejected.push_back(report["rows"][i]["line"].integer());
+  }
+  EXPECT_EQ(rejected, (std::vector<int64_t>{2, 4, 301, 302, 701}));
+  EXPECT_EQ(total(acme, table), 695);
+  Json last = importInto(acme, table, "Name,Amount,Note\nn700,700,x\n", "?key=Name");
+  EXPECT_EQ(last["inserted"].integer(), 1) << brief(last);  // the refused n700 left no record behind
+}
+
 TEST_F(CsvFiles, RefusesAnEmptyFileAndAcceptsAHeaderAlone) {
   Tenant acme = newTenant("imp-empty");
   int64_t table = ledger(acme, "Empty");

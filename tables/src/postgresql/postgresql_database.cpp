@@ -183,6 +183,11 @@ class PostgresqlConnection : public Connection {
     return result;
   }
 
+  Statement& prepareInsert(const std::string& sql) override { return prepare(sql + " RETURNING id"); }
+  int64_t lastInsertId() override {
+    throw Error(ErrorKind::kInternal, "internal", "PostgreSQL inserts return their id (RETURNING id).");
+  }
+
   void exec(const std::string& sql) override {
     std::string translated = postgresql::translate(sql).sql;
     PGresult* result = PQexec(conn_, translated.c_str());

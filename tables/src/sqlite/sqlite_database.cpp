@@ -188,6 +188,9 @@ class SqliteConnection : public Connection {
     return result;
   }
 
+  Statement& prepareInsert(const std::string& sql) override { return prepare(sql); }
+  int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
+
   void exec(const std::string& sql) override {
     char* message = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
