@@ -15,4 +15,16 @@ std::unique_ptr<Database> Database::open(const std::string& url) {
   return std::make_unique<SqliteDatabase>(path);
 }
 
+void Database::runWrite(Access access, const std::function<void(Tx&)>& body) {
+  std::unique_ptr<Lease> lease = begin(access);
+  try {
+    body(lease->connection());
+    if (access == Access::kTrial) lease->rollback();
+    else lease->commit();
+  } catch (...) {
+    lease->rollback();
+    throw;
+  }
+}
+
 }  // namespace worktable::sql

@@ -20,17 +20,16 @@ namespace {
 
 // More readers than cores only add memory: SQLite reads are CPU-bound once pages are cached.
 constexpr int kMaxReaders = 4;
+constexpr int kPageSize = 4096;  // SQLite's default, named for the WAL limit (a new file only)
 constexpr int kReaderCacheKib = 8192;
 constexpr int kWriterCacheKib = 32768;
 constexpr int kOpenTimeoutSeconds = 2;
 constexpr int kBusyTimeoutMs = 10000;
 // The WAL starts over once it holds this much (see restartLongWal), and is cut back to it.
 constexpr int kWalLimitBytes = 64 << 20;
-constexpr int kWalLimitFrames = kWalLimitBytes / 4096;  // one frame a page, SQLite's default 4 KiB
-// A group of writes commits once it has this many, or is this old, even with writes queued:
-// a reply waits for its group's commit.
+constexpr int kWalLimitFrames = kWalLimitBytes / kPageSize;  // one frame a page
+// Writes a round commits together, at most: a reply waits for its round's commit.
 constexpr int kGroupSize = 64;
-constexpr std::chrono::milliseconds kGroupAge{20};
 
 Error storeError(sqlite3* db, const std::string& what) {
   return Error(ErrorKind::kInternal, "internal",
@@ -129,7 +128,8 @@ class SqliteConnection : public Connection {
                             nullptr);
     // No memory map: each reader would map the whole file (RSS) and unmap it after every
     // write (munmap and TLB flushes measured at a quarter of the server's CPU).
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+    exec("PRAGMA page_size=" + std::to_string(kPageSize) +
+         "; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
          "PRAGMA cache_size=-" + std::to_string(cache_kib) + ";");
   }
 
@@ -229,135 +229,155 @@ class SqliteDatabase::ReadLease : public Lease {
   std::unique_ptr<SqliteConnection> connection_;
 };
 
-// Group commit: when writes are queued behind one, it leaves its transaction open for them
-// and waits until the last of the group commits, so that a burst of small writes (PATCHes)
-// pays BEGIN, COMMIT and the WAL frames of shared pages (history, indexes) once. The write
-// that opens a group runs at the top of the transaction (a failure rolls it all back, no one
-// else being in it yet); the others each run in a savepoint, undone alone when they fail.
-// Long writes and trials run alone, never in a savepoint: SQLite keeps a copy of every page
-// a savepoint changes, in memory, and reads it back slowly (an import batch of 2,000 lines
-// in one took minutes). No write returns before its group has committed.
-struct SqliteDatabase::Group {
-  std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
-  int members = 0;   // writes done in the transaction, still to commit
-  bool done = false;
-  bool failed = false;
-};
-
+// A write of its own (an import batch, a trial): the writer alone, no savepoint, for as long
+// as it takes. SQLite keeps a copy of every page a savepoint changes, in memory, and reads
+// it back slowly (an import batch of 2,000 lines in one took minutes).
 class SqliteDatabase::WriteLease : public Lease {
  public:
-  WriteLease(SqliteDatabase& database, Access access) : database_(database), alone_(access != Access::kWrite) {
-    ++database_.writers_waiting_;
-    lock_ = std::unique_lock(database_.write_mutex_);
-    --database_.writers_waiting_;
-    SqliteConnection& writer = *database_.writer_;
-    if (database_.group_ && alone_) commitGroup();
-    if (!database_.group_) {
-      writer.step("BEGIN IMMEDIATE");
-      database_.group_ = std::make_shared<Group>();
-      opener_ = true;
-    }
-    group_ = database_.group_;
-    if (opener_) return;
-    try {
-      writer.step("SAVEPOINT wt_write");
-    } catch (...) {
-      finish(false);
-      throw;
-    }
+  explicit WriteLease(SqliteDatabase& database) : database_(database), lock_(database.write_mutex_) {
+    database_.writer_->step("BEGIN IMMEDIATE");
   }
   Connection& connection() override { return *database_.writer_; }
   void commit() override {
-    if (!opener_) database_.writer_->step("RELEASE wt_write");
-    finish(true);
+    database_.writer_->step("COMMIT");
+    database_.committed();
+    lock_.unlock();
   }
   void rollback() noexcept override {
-    if (!lock_.owns_lock()) return;  // already finished (a failed group commit)
-    SqliteConnection& writer = *database_.writer_;
+    if (!lock_.owns_lock()) return;  // already ended
     try {
-      if (opener_) {
-        writer.step("ROLLBACK");
-      } else {
-        writer.step("ROLLBACK TO wt_write");
-        writer.step("RELEASE wt_write");
-      }
+      if (!database_.writer_->autocommit()) database_.writer_->step("ROLLBACK");
     } catch (...) {
     }
-    try {
-      finish(false);
-    } catch (...) {
-    }
+    lock_.unlock();
   }
 
  private:
-  // Ends this write: leaves the group open for the writes queued behind, or commits it.
-  void finish(bool done) {
-    SqliteConnection& writer = *database_.writer_;
-    std::shared_ptr<Group> group = std::move(group_);
-    if (done) ++group->members;
-    if (writer.autocommit()) {
-      // Rolled back: by this write (it opened the group), or by SQLite after an I/O error.
-      database_.group_.reset();
-      database_.endGroup(*group, group->members > 0);
-      lock_.unlock();
-      if (done) throw lostGroup();
-      return;
-    }
-    bool young = std::chrono::steady_clock::now() - group->opened < kGroupAge;
-    if (!alone_ && database_.writers_waiting_ > 0 && young && group->members < kGroupSize) {
-      lock_.unlock();
-      if (done && database_.waitFor(*group)) throw lostGroup();
-      return;
-    }
-    bool failed = commitGroup();
-    lock_.unlock();
-    if (failed && done) throw lostGroup();
-  }
-
-  // Commits the open group (with the write mutex held); true when that failed.
-  bool commitGroup() {
-    SqliteConnection& writer = *database_.writer_;
-    std::shared_ptr<Group> group = std::move(database_.group_);
-    bool failed = false;
-    try {
-      writer.step("COMMIT");
-    } catch (...) {
-      failed = true;
-      try {
-        writer.step("ROLLBACK");
-      } catch (...) {
-      }
-    }
-    if (!failed) writer.restartLongWal();
-    database_.endGroup(*group, failed);
-    return failed;
-  }
-
-  static Error lostGroup() {
-    return Error(ErrorKind::kInternal, "internal", "the write transaction could not be committed");
-  }
-
   SqliteDatabase& database_;
-  bool alone_;
-  bool opener_ = false;
   std::unique_lock<std::mutex> lock_;
-  std::shared_ptr<Group> group_;
 };
 
-void SqliteDatabase::endGroup(Group& group, bool failed) {
-  if (!failed) ++commits_;
-  {
-    std::lock_guard lock(group_mutex_);
-    group.done = true;
-    group.failed = failed;
+// Group commit. A short write is queued; the thread that finds no round running runs the
+// queued writes one after the other in one transaction and commits them together, so a
+// burst of small writes (PATCHes) pays BEGIN, COMMIT and the WAL frames of shared pages
+// (history, indexes) once, and no thread wakes up between two writes of a round: a write
+// waits once, for its round's commit. The first write of a round runs at the top of the
+// transaction (a failure rolls back only it, nothing else being in yet), the others each in
+// a savepoint, undone alone when they fail. No write returns before its round committed.
+struct SqliteDatabase::Pending {
+  enum State : int { kQueued, kDone, kLead };  // kLead: this write's thread runs the next round
+  const std::function<void(Connection&)>* body = nullptr;
+  std::exception_ptr error;
+  // Waited on without a mutex: a thread woken to take a mutex the waker still holds only
+  // goes back to sleep (a condition variable here cost a tenth of the PATCH throughput).
+  std::atomic<int> state{kQueued};
+
+  void set(State to) {
+    state.store(to, std::memory_order_release);
+    state.notify_one();
   }
-  group_done_.notify_all();
+};
+
+namespace {
+
+Error lostRound() { return Error(ErrorKind::kInternal, "internal", "the write transaction could not be committed"); }
+
+}  // namespace
+
+void SqliteDatabase::runWrite(Access access, const std::function<void(Connection&)>& body) {
+  if (access != Access::kWrite) return Database::runWrite(access, body);
+  // Shared: the thread that ends a round may still be waking this one when it returns.
+  auto me = std::make_shared<Pending>();
+  me->body = &body;
+  bool lead = false;
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(me);
+    lead = !std::exchange(round_running_, true);
+  }
+  if (!lead) {
+    me->state.wait(Pending::kQueued, std::memory_order_acquire);
+    lead = me->state.load(std::memory_order_acquire) == Pending::kLead;
+  }
+  if (lead) {
+    std::vector<std::shared_ptr<Pending>> round;
+    {
+      std::lock_guard lock(queue_mutex_);
+      size_t count = std::min(queue_.size(), static_cast<size_t>(kGroupSize));
+      round.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+    }
+    runRound(round);
+    std::shared_ptr<Pending> next;
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (queue_.empty()) round_running_ = false;
+      else next = queue_.front();
+    }
+    if (next) next->set(Pending::kLead);
+    for (const std::shared_ptr<Pending>& pending : round) {
+      if (pending != me) pending->set(Pending::kDone);
+    }
+  }
+  if (me->error) std::rethrow_exception(me->error);
 }
 
-bool SqliteDatabase::waitFor(Group& group) {
-  std::unique_lock lock(group_mutex_);
-  group_done_.wait(lock, [&] { return group.done; });
-  return group.failed;
+// Runs the writes of `round` in one transaction and commits it; each gets its error, if any.
+void SqliteDatabase::runRound(const std::vector<std::shared_ptr<Pending>>& round) {
+  std::lock_guard write_lock(write_mutex_);
+  SqliteConnection& writer = *writer_;
+  std::vector<Pending*> written;  // whose writes are in the open transaction
+  size_t next = 0;
+  try {
+    writer.step("BEGIN IMMEDIATE");
+    for (; next < round.size(); ++next) {
+      Pending& pending = *round[next];
+      bool top = written.empty();
+      try {
+        if (!top) writer.step("SAVEPOINT wt_write");
+        (*pending.body)(writer);
+        if (!top) writer.step("RELEASE wt_write");
+        written.push_back(&pending);
+      } catch (...) {
+        pending.error = std::current_exception();
+        try {
+          if (writer.autocommit()) {
+          } else if (top) {
+            writer.step("ROLLBACK");
+          } else {
+            writer.step("ROLLBACK TO wt_write");
+            writer.step("RELEASE wt_write");
+          }
+        } catch (...) {
+        }
+      }
+      if (writer.autocommit()) {
+        // Rolled back: by a failing first write, or by SQLite itself after an I/O error,
+        // taking the writes before with it.
+        for (Pending* lost : written) lost->error = std::make_exception_ptr(lostRound());
+        written.clear();
+        if (next + 1 < round.size()) writer.step("BEGIN IMMEDIATE");
+      }
+    }
+    if (!writer.autocommit()) writer.step("COMMIT");
+    committed();
+  } catch (...) {
+    // BEGIN or COMMIT failed: nothing of the round is stored.
+    std::exception_ptr error = std::current_exception();
+    try {
+      if (!writer.autocommit()) writer.step("ROLLBACK");
+    } catch (...) {
+    }
+    for (Pending* lost : written) lost->error = std::make_exception_ptr(lostRound());
+    for (; next < round.size(); ++next) {
+      if (!round[next]->error) round[next]->error = error;
+    }
+  }
+}
+
+void SqliteDatabase::committed() {
+  ++commits_;
+  writer_->restartLongWal();
 }
 
 SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
@@ -408,7 +428,7 @@ void SqliteDatabase::checkpointWhileOpen() {
 }
 
 std::unique_ptr<Database::Lease> SqliteDatabase::begin(Access access) {
-  if (access != Access::kRead) return std::make_unique<WriteLease>(*this, access);
+  if (access != Access::kRead) return std::make_unique<WriteLease>(*this);
   return std::make_unique<ReadLease>(*this, takeReader());
 }
 

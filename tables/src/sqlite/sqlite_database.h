@@ -1,6 +1,6 @@
 // The SQLite backend of sql::Database: one file, WAL, one writer connection guarded by a
 // mutex (SQLite has one writer anyway; queueing here avoids SQLITE_BUSY) whose queued
-// writes commit together (group commit, see WriteLease), and a pool of
+// writes commit together (group commit, see Pending), and a pool of
 // at most a few reader connections that threads wait for when all are busy. WAL
 // checkpoints run on a thread of their own, so that no write waits for one.
 #pragma once
@@ -8,6 +8,8 @@
 #include <atomic>
 #include <memory>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,25 +30,25 @@ class SqliteDatabase : public Database {
 
  protected:
   std::unique_ptr<Lease> begin(Access access) override;
+  void runWrite(Access access, const std::function<void(Connection&)>& body) override;
 
  private:
   class ReadLease;
   class WriteLease;
-  struct Group;
+  struct Pending;
 
   std::unique_ptr<SqliteConnection> takeReader();
   void giveBack(std::unique_ptr<SqliteConnection> connection);
   void checkpointWhileOpen();
-  void endGroup(Group& group, bool failed);
-  // Waits until `group` has committed or failed; true when it failed.
-  bool waitFor(Group& group);
+  void runRound(const std::vector<std::shared_ptr<Pending>>& round);
+  // After each commit of the writer: counts it for the checkpointer, restarts a long WAL.
+  void committed();
 
   std::string path_;
   std::mutex write_mutex_;
-  std::atomic<int> writers_waiting_{0};
-  std::shared_ptr<Group> group_;  // the open write transaction, guarded by write_mutex_
-  std::mutex group_mutex_;
-  std::condition_variable group_done_;
+  std::mutex queue_mutex_;
+  std::deque<std::shared_ptr<Pending>> queue_;  // short writes waiting for a round, guarded by queue_mutex_
+  bool round_running_ = false;  // guarded by queue_mutex_; false means queue_ is empty
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;

@@ -185,22 +185,33 @@ class Database {
     virtual void rollback() noexcept = 0;
   };
   virtual std::unique_ptr<Lease> begin(Access access) = 0;
+  // Runs body(tx) in a write transaction of `access` and commits it (rolls back a trial);
+  // rethrows what body throws. By default through begin(); a store may run the body on
+  // another thread (SQLite runs queued writes one after the other on one thread).
+  virtual void runWrite(Access access, const std::function<void(Tx&)>& body);
 
  private:
   template <class F>
   auto run(Access access, F&& fn) -> decltype(fn(std::declval<Tx&>())) {
+    using Result = decltype(fn(std::declval<Tx&>()));
+    if (access != Access::kRead) {
+      if constexpr (std::is_void_v<Result>) {
+        runWrite(access, [&](Tx& tx) { fn(tx); });
+        return;
+      } else {
+        std::optional<Result> result;
+        runWrite(access, [&](Tx& tx) { result.emplace(fn(tx)); });
+        return std::move(*result);
+      }
+    }
     std::unique_ptr<Lease> lease = begin(access);
-    auto finish = [&] {
-      if (access == Access::kTrial) lease->rollback();
-      else lease->commit();
-    };
     try {
-      if constexpr (std::is_void_v<decltype(fn(lease->connection()))>) {
+      if constexpr (std::is_void_v<Result>) {
         fn(lease->connection());
-        finish();
+        lease->commit();
       } else {
         auto result = fn(lease->connection());
-        finish();
+        lease->commit();
         return result;
       }
     } catch (...) {
