@@ -221,6 +221,11 @@ if ((INSERTED < ${R[insert.requests]} + 1 - ${R[insert.errors]})); then
 fi
 run_wrk ceiling-patch 2 32 patch.lua "$CEIL_URL" "$BENCH_TOKEN" "$BENCH_TID"
 run_wrk patch 2 32 patch.lua "$WT_URL" "$BENCH_TOKEN" "$BENCH_TID"
+# The same again: the first PATCH run after the bulk load is 30-40% slower than the next
+# ones, for a reason not found yet (the load leaves the table's pages 99% full and this run
+# splits a fifth of them, but a few hundred splits do not explain it, nor do the writer's
+# cache, the WAL or idle time before the run); the second run shows the steady rate.
+run_wrk patch-again 2 32 patch.lua "$WT_URL" "$BENCH_TOKEN" "$BENCH_TID"
 note_rss "PATCH"
 run_wrk ceiling-get 2 32 get_one.lua "$CEIL_URL" "$BENCH_TOKEN" "$BENCH_TID"
 run_wrk get 2 32 get_one.lua "$WT_URL" "$BENCH_TOKEN" "$BENCH_TID"
@@ -292,6 +297,7 @@ for t in "${RSS_TRAIL[@]}"; do TRAIL+="${TRAIL:+; }$t"; done
   echo "|---|---:|---:|---:|---|---|"
   echo "| Single-record inserts, 1 keep-alive connection (req/s) | $(group "$(num "${R[insert.rps]}")") | $(group "$(num "${R[ceiling-insert.rps]}")") | $(pct "${R[insert.rps]}" "${R[ceiling-insert.rps]}") | — | $(errs_note insert) |"
   echo "| PATCH one record, 32 connections (req/s) | $(group "$(num "${R[patch.rps]}")") | $(group "$(num "${R[ceiling-patch.rps]}")") | $(pct "${R[patch.rps]}" "${R[ceiling-patch.rps]}") | ≥ 25% of ceiling | $V_PATCH |"
+  echo "| Same PATCH run again right after (req/s) | $(group "$(num "${R[patch-again.rps]}")") | $(group "$(num "${R[ceiling-patch.rps]}")") | $(pct "${R[patch-again.rps]}" "${R[ceiling-patch.rps]}") | — | $(errs_note patch-again) |"
   echo "| GET one record, 32 connections (req/s) | $(group "$(num "${R[get.rps]}")") | $(group "$(num "${R[ceiling-get.rps]}")") | $(pct "${R[get.rps]}" "${R[ceiling-get.rps]}") | ≥ 40% of ceiling | $V_GET |"
   echo "| Page \`$PAGE_QUERY\`, p50 (ms) | $(ms "${R[page.p50_us]}") | $(ms "${R[ceiling-page.p50_us]}") | | ≤ 5 ms | $V_P50 |"
   echo "| Same page, p99 (ms) | $(ms "${R[page.p99_us]}") | $(ms "${R[ceiling-page.p99_us]}") | | ≤ 20 ms | $V_P99 |"
