@@ -237,7 +237,7 @@ Record Engine::apply(Tx& tx, Change& change) {
       bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
     }
     sql::Query q(statement);
-    result.id = change.record_id = q.next() ? q.getInt(0) : tx.lastInsertId();
+    result.id = change.record_id = tx.insertedId(q);
     result.version = 1;
   } else if (!changed.empty()) {
     // Only the columns that change: SQLite rewrites the index entry of every column named in

@@ -341,12 +341,13 @@ void SqliteDatabase::runRound(const std::vector<std::shared_ptr<Pending>>& round
       } catch (...) {
         pending.error = std::current_exception();
         try {
-          if (writer.autocommit()) {
-          } else if (top) {
-            writer.step("ROLLBACK");
-          } else {
-            writer.step("ROLLBACK TO wt_write");
-            writer.step("RELEASE wt_write");
+          if (!writer.autocommit()) {
+            if (top) {
+              writer.step("ROLLBACK");
+            } else {
+              writer.step("ROLLBACK TO wt_write");
+              writer.step("RELEASE wt_write");
+            }
           }
         } catch (...) {
         }

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <atomic>
-#include <memory>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>

@@ -90,11 +90,7 @@ class Connection {
   // Prepares, binds `args` in order and returns the query ready to step.
   template <class... Args>
   Query query(const std::string& sql, const Args&... args) {
-    Statement& statement = prepare(sql);
-    statement.reset();
-    int index = 1;
-    (statement.bind(index++, args), ...);
-    return Query(statement);
+    return bound(prepare(sql), args...);
   }
   // Runs a write statement and returns the number of rows it changed.
   template <class... Args>
@@ -109,11 +105,11 @@ class Connection {
   // statement alone: twice the cost of the insert. PostgreSQL's text gets `RETURNING id`.
   template <class... Args>
   int64_t insert(const std::string& sql, const Args&... args) {
-    Statement& statement = prepareInsert(sql);
-    statement.reset();
-    int index = 1;
-    (statement.bind(index++, args), ...);
-    Query q(statement);
+    Query q = bound(prepareInsert(sql), args...);
+    return insertedId(q);
+  }
+  // Runs `q`, a bound statement of prepareInsert(), and returns the id insert() would.
+  int64_t insertedId(Query& q) {
     if (q.next()) return q.getInt(0);
     return q.changes() > 0 ? lastInsertId() : 0;
   }
@@ -135,6 +131,16 @@ class Connection {
       run("RELEASE sp");
       throw;
     }
+  }
+
+ private:
+  // `statement` reset, with `args` bound in order.
+  template <class... Args>
+  static Query bound(Statement& statement, const Args&... args) {
+    statement.reset();
+    int index = 1;
+    (statement.bind(index++, args), ...);
+    return Query(statement);
   }
 };
 
