@@ -40,8 +40,9 @@ class SqliteDatabase : public Database {
   std::unique_ptr<SqliteConnection> takeReader();
   void giveBack(std::unique_ptr<SqliteConnection> connection);
   void checkpointWhileOpen();
+  void restartWal(SqliteConnection& connection, int frames);
   void runRound(const std::vector<std::shared_ptr<Pending>>& round);
-  // After each commit of the writer: counts it for the checkpointer, restarts a long WAL.
+  // After each commit of the writer: counts it for the checkpointer.
   void committed();
 
   std::string path_;
