@@ -40,43 +40,67 @@ void getRecord(Context& ctx) {
   ctx.sendJsonText(200, body);
 }
 
-// Record writes check the session inside their write transaction (Context::session(tx)),
-// as the reads above do in theirs: one transaction a request. The body is read before it
-// (the network is not waited for while holding the writer), and parsed after the session
+// What a record write asks for, read from its body before the write: the body is read and
+// parsed outside the write round (the network is not waited for, nor JSON parsed, while
+// every other write waits). A body that does not parse is reported only after the session
 // check, so that a request without a valid session gets 401 whatever its body.
+struct RecordRequest {
+  tables::Values values;
+  std::optional<int64_t> version;
+  std::exception_ptr error;
+
+  static RecordRequest read(Context& ctx) {
+    RecordRequest request;
+    std::string text = ctx.body(kMaxJsonBody);  // too large: 413 at once, as before any write
+    try {
+      Poco::JSON::Object::Ptr object = Context::jsonObject(text);
+      request.values = valuesFromJson(*object);
+      if (object->has("version") && !object->isNull("version")) {
+        Poco::Dynamic::Var given = object->get("version");
+        if (!given.isNumeric()) throw badRequest("\"version\" must be a whole number.");
+        request.version = given.convert<int64_t>();
+      }
+    } catch (const Error&) {
+      request.error = std::current_exception();
+    }
+    return request;
+  }
+  void check() const {
+    if (error) std::rethrow_exception(error);
+  }
+};
+
+// Record writes check the session inside their write transaction (Context::session(tx)),
+// as the reads above do in theirs: one transaction a request. The reply is written after it.
 void createRecord(Context& ctx) {
   ctx.requireToken();
-  std::string text = ctx.body(kMaxJsonBody);
+  RecordRequest request = RecordRequest::read(ctx);
   Services& s = ctx.services();
-  std::string body = s.db->write([&](sql::Tx& tx) {
+  auto [table, record] = s.db->write([&](sql::Tx& tx) {
     const accounts::Account& account = ctx.session(tx).account;
-    tables::Values values = valuesFromJson(*Context::jsonObject(text));
+    request.check();
     TableAccess access = s.access->table(tx, account, ctx.id("tid"));
     Access::require(access.role, Role::kEditor, "add records");
-    return recordJson(access.table, s.engine->insert(tx, access.table, values, account.email));
+    tables::Record added = s.engine->insert(tx, access.table, request.values, account.email);
+    return std::make_pair(std::move(access.table), std::move(added));
   });
-  ctx.sendJsonText(201, body);
+  ctx.sendJsonText(201, recordJson(table, record));
 }
 
 void updateRecord(Context& ctx) {
   ctx.requireToken();
-  std::string text = ctx.body(kMaxJsonBody);
+  RecordRequest request = RecordRequest::read(ctx);
   Services& s = ctx.services();
-  std::string body = s.db->write([&](sql::Tx& tx) {
+  auto [table, record] = s.db->write([&](sql::Tx& tx) {
     const accounts::Account& account = ctx.session(tx).account;
-    Poco::JSON::Object::Ptr request = Context::jsonObject(text);
-    tables::Values values = valuesFromJson(*request);
-    std::optional<int64_t> version;
-    if (request->has("version") && !request->isNull("version")) {
-      Poco::Dynamic::Var given = request->get("version");
-      if (!given.isNumeric()) throw badRequest("\"version\" must be a whole number.");
-      version = given.convert<int64_t>();
-    }
+    request.check();
     TableAccess access = s.access->table(tx, account, ctx.id("tid"));
     Access::require(access.role, Role::kEditor, "change records");
-    return recordJson(access.table, s.engine->update(tx, access.table, ctx.id("rid"), values, version, account.email));
+    tables::Record changed =
+        s.engine->update(tx, access.table, ctx.id("rid"), request.values, request.version, account.email);
+    return std::make_pair(std::move(access.table), std::move(changed));
   });
-  ctx.sendJsonText(200, body);
+  ctx.sendJsonText(200, recordJson(table, record));
 }
 
 void deleteRecord(Context& ctx) {

@@ -137,6 +137,29 @@ TEST_F(Errors, EveryRouteNeedsASession) {
 
 // On a keep-alive connection, the body of a request refused before it was read must not be
 // taken for the start of the next request.
+TEST_F(Errors, RecordWritesWithoutASessionAre401WhateverTheirBody) {
+  Tenant acme = newTenant("err-401-body");
+  int64_t table = notesTable(acme);
+  int64_t record = createRecord(acme.api, table, object({{"Text", "secret"}}))["id"].integer();
+  for (const char* body : {"{not json", "[1]", "", "{\"values\": 3}", "{\"values\": {}, \"version\": \"x\"}"}) {
+    SCOPED_TRACE(body);
+    for (const auto& [method, path] : {std::pair<std::string, std::string>{"POST", tablePath(table, "/records")},
+                                       {"PATCH", recordPath(table, record)}}) {
+      // A token, but one of no session: the session is checked before the body is judged.
+      HttpClient stranger = anonymous();
+      EXPECT_TRUE(isError(stranger.request(method, path, body,
+                                           {{"Content-Type", "application/json"},
+                                            {"Authorization", "Bearer " + std::string(64, 'a')}}),
+                          401));
+    }
+    // With a session, the same body is what is wrong.
+    EXPECT_TRUE(isError(acme.api.request("PATCH", recordPath(table, record), body,
+                                         {{"Content-Type", "application/json"}}),
+                        400));
+  }
+  EXPECT_EQ(acme.api.get(recordPath(table, record)).json()["version"].integer(), 1);
+}
+
 TEST_F(Errors, RefusedRequestBodyDoesNotSpillIntoTheNextRequest) {
   HttpClient stranger = anonymous();
   EXPECT_TRUE(isError(stranger.post("/api/v1/workspaces", object({{"name", "X"}})), 401));
