@@ -42,7 +42,11 @@ std::string runnerName(const std::filesystem::path& data_dir) {
   return name;
 }
 
-constexpr int64_t kBatchLines = 2000;
+// Lines per committed transaction. A batch dirties most leaf pages of the random-order
+// indexes (names, emails, token hashes) whatever its size, and each commit writes them all to
+// the WAL: 100,000 staff lines wrote 1.2 GB of WAL and checkpoint in batches of 2,000, 0.47 GB
+// in batches of 10,000. A crash redoes at most one batch on resume.
+constexpr int64_t kBatchLines = 10000;
 
 const std::string kJobColumns =
     "id, account_id, table_id, state, dry_run, match_key, key_required, actor, lines_total, lines_done, inserted,"
@@ -263,9 +267,11 @@ void ImportJobs::execute(ImportJob job) {
                " noted = ?6, rows_size = ?7 WHERE id = ?8",
                report.last_line, sum.inserted, sum.updated, sum.unchanged, sum.rejected, sum.noted, rows_size, job.id);
       }
-      std::lock_guard lock(mutex_);
-      live_lines_[job.id] = report.last_line;
+      if (job.dry_run) showProgress(job.id, report.last_line);
     };
+    // A real import shows the lines its committed batches hold: a poll that reads N there
+    // finds N lines stored, even if the server dies at once.
+    options.on_commit = [&](const tables::ImportReport& report) { showProgress(job.id, report.last_line); };
     std::ifstream in(spool(job.id), std::ios::binary);
     tables::ImportReport report = tables::importCsv(*s.engine, *table, in, options);
     job.counts = plus(base, report);
@@ -289,6 +295,11 @@ void ImportJobs::execute(ImportJob job) {
     finish(job, error.kind() == ErrorKind::kInternal && !job.dry_run ? "interrupted" : "failed");
     throw;
   }
+}
+
+void ImportJobs::showProgress(int64_t id, int64_t lines_done) {
+  std::lock_guard lock(mutex_);
+  live_lines_[id] = lines_done;
 }
 
 void ImportJobs::finish(const ImportJob& job, const std::string& state) {

@@ -80,6 +80,7 @@ class ImportJobs {
  private:
   void work();
   void execute(ImportJob job);
+  void showProgress(int64_t id, int64_t lines_done);
   void finish(const ImportJob& job, const std::string& state);
   std::filesystem::path spool(int64_t id) const;
   std::filesystem::path rows(int64_t id) const;

@@ -310,6 +310,7 @@ ImportReport importCsv(Engine& engine, const Table& table, std::istream& in, con
   LineWriter writer(engine, table, options, report);
   readBatches(in, options, writer, [&](const std::vector<CsvRecord>& lines) {
     engine.database().writeAlone([&](Tx& tx) { writeBatch(tx, writer, lines, options, report); });
+    if (options.on_commit) options.on_commit(report);
   });
   return report;
 }

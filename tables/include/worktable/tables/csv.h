@@ -53,6 +53,9 @@ struct ImportOptions {
   // Called inside each batch's transaction after its lines, before it commits, with the
   // batch's lines and the running totals: progress stored here commits with the lines.
   std::function<void(Tx&, const std::vector<ImportLine>&, const ImportReport&)> on_batch;
+  // Called after each batch's transaction has committed (never in a dry run): what is
+  // reported from here is stored, whatever happens next.
+  std::function<void(const ImportReport&)> on_commit;
 };
 
 struct CsvShape {
