@@ -125,7 +125,7 @@ stop_nginx() {
 declare -A R
 run_wrk() {  # name script
   local out=$WORK/wrk-$1.txt
-  BENCH_TOKEN=$BENCH_TOKEN BENCH_TID=$BENCH_TID BENCH_IDS=$WORK/setup/ids \
+  BENCH_TOKEN=$BENCH_TOKEN BENCH_TID=$BENCH_TID BENCH_IDS=$WORK/setup/ids BENCH_SEED=${BENCH_SEED:-0} \
     wrk -t2 -c32 -d"$DURATION" --timeout 10s --latency -s "$BENCH_DIR/$2" "http://127.0.0.1:$NGINX_PORT" \
     > "$out" 2>&1 || { cat "$out"; exit 1; }
   local line kv
@@ -143,7 +143,8 @@ stop_nginx
 echo "== two servers behind nginx"
 start_nginx "$A" "$B"
 run_wrk get2 get_one.lua
-run_wrk patch2 patch.lua
+# Other random values than patch1's: the same ones would change nothing, and write nothing.
+BENCH_SEED=1 run_wrk patch2 patch.lua
 stop_nginx
 
 echo
