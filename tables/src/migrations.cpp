@@ -2,20 +2,26 @@
 
 namespace worktable::sql {
 
-int migrate(Tx& tx, const std::string& module, const std::vector<std::string>& steps) {
+int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps) {
   tx.exec("CREATE TABLE IF NOT EXISTS migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)");
   int version = 0;
   {
     Query q = tx.query("SELECT version FROM migrations WHERE module = ?1", module);
     if (q.next()) version = static_cast<int>(q.getInt(0));
   }
-  for (int step = version; step < static_cast<int>(steps.size()); ++step) tx.exec(steps[step]);
+  for (size_t step = static_cast<size_t>(version); step < steps.size(); ++step) {
+    if (!steps[step].sqlite_only || tx.backend() == Backend::kSqlite) tx.exec(steps[step].sql);
+  }
   if (version < static_cast<int>(steps.size())) {
     tx.run("INSERT INTO migrations (module, version) VALUES (?1, ?2) "
            "ON CONFLICT (module) DO UPDATE SET version = excluded.version",
            module, static_cast<int64_t>(steps.size()));
   }
   return static_cast<int>(steps.size());
+}
+
+int migrate(Tx& tx, const std::string& module, const std::vector<std::string>& steps) {
+  return migrate(tx, module, std::vector<Step>(steps.begin(), steps.end()));
 }
 
 }  // namespace worktable::sql

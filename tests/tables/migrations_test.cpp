@@ -33,10 +33,10 @@ TEST_F(Migrations, ReopeningTheSameFileKeepsTheData) {
   Table people = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}, "users"));
   Record ada = insert(people, {{"Name", text("Ada")}, {"Age", number(36)}});
   update(people, ada.id, {{"Age", number(37)}});
-  EXPECT_EQ(migrationVersion("tables"), 2);
+  EXPECT_EQ(migrationVersion("tables"), 3);
 
   reopen();
-  EXPECT_EQ(migrationVersion("tables"), 2);
+  EXPECT_EQ(migrationVersion("tables"), 3);
   Table loaded = reload(people);
   EXPECT_EQ(loaded.name, "People");
   EXPECT_EQ(loaded.kind, "users");
@@ -52,6 +52,58 @@ TEST_F(Migrations, ReopeningTheSameFileKeepsTheData) {
   reopen();
   EXPECT_EQ(total(loaded), 2);
   EXPECT_EQ(db().read([&](sql::Tx& tx) { return engine().workspaces(tx, 1); }).size(), 1u);
+}
+
+// A database made before history lost AUTOINCREMENT (tables at version 2): the rebuild
+// keeps every entry and id, later entries come after them, and SQLite no longer keeps (and
+// scans, at every change) a sequence row for history.
+TEST_F(Migrations, HistoryMadeWithAutoincrementIsRebuiltWithItsEntries) {
+  Table people = createTable(test::spec("People", {field("Name")}));
+  Record ada = insert(people, {{"Name", text("Ada")}});
+  update(people, ada.id, {{"Name", text("Ada L.")}});
+  Record gone = insert(people, {{"Name", text("Gone")}});
+  remove(people, gone.id);
+  db().write([](sql::Tx& tx) {
+    tx.exec("DROP TABLE history;"
+            "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL,"
+            " record_id INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL);"
+            "CREATE INDEX history_record ON history(table_id, record_id, id);"
+            "UPDATE migrations SET version = 2 WHERE module = 'tables'");
+  });
+  // The old table's entries, with ids as AUTOINCREMENT left them (a gap included).
+  db().write([&](sql::Tx& tx) {
+    tx.run("INSERT INTO history (id, table_id, record_id, at, actor, changes) VALUES"
+           " (3, ?1, ?2, '2026-01-01T00:00:00.000Z', 'ada', '{\"Name\":[null,\"Ada\"]}'),"
+           " (7, ?1, ?2, '2026-01-02T00:00:00.000Z', 'ada', '{\"Name\":[\"Ada\",\"Ada L.\"]}'),"
+           " (9, ?1, ?3, '2026-01-03T00:00:00.000Z', 'ada', '{\"Name\":[\"Gone\",null]}')",
+           people.id, ada.id, gone.id);
+  });
+  auto sequenceRows = [&] {
+    return db().read([](sql::Tx& tx) {
+      sql::Query q = tx.query("SELECT count(*) FROM sqlite_sequence WHERE name = 'history'");
+      q.next();
+      return q.getInt(0);
+    });
+  };
+  ASSERT_EQ(sequenceRows(), 1);
+
+  reopen();
+  EXPECT_EQ(migrationVersion("tables"), 3);
+  EXPECT_EQ(sequenceRows(), 0);
+  std::vector<HistoryEntry> entries = history(people, ada.id);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].changes.at("Name").second, text("Ada L."));
+  EXPECT_EQ(history(people, gone.id).size(), 1u) << "a deleted record's history stays";
+
+  update(people, ada.id, {{"Name", text("Ada Lovelace")}});
+  int64_t newest = db().read([](sql::Tx& tx) {
+    sql::Query q = tx.query("SELECT max(id) FROM history");
+    q.next();
+    return q.getInt(0);
+  });
+  EXPECT_EQ(newest, 10) << "an entry after the rebuild comes after the old ones";
+  EXPECT_EQ(history(people, ada.id).back().changes.at("Name").second, text("Ada Lovelace"));
+  EXPECT_EQ(sequenceRows(), 0);
 }
 
 TEST_F(Migrations, ASecondEngineOnTheSameDatabaseMigratesNothing) {
@@ -76,7 +128,7 @@ TEST_F(Migrations, EachStepRunsOnceAndNewStepsRunAlone) {
     return std::make_pair(q.getInt(0), q.getInt(1));
   }),
             std::make_pair(int64_t{1}, int64_t{42}));
-  EXPECT_EQ(migrationVersion("tables"), 2);  // modules are counted apart
+  EXPECT_EQ(migrationVersion("tables"), 3);  // modules are counted apart
 }
 
 TEST_F(Migrations, AFailingStepLeavesTheVersionUnchanged) {

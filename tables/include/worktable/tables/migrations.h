@@ -4,13 +4,30 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "worktable/tables/sql.h"
 
 namespace worktable::sql {
 
+// One step: SQL for every store, or for SQLite alone (a table rebuilt to change what only
+// SQLite has, say); on PostgreSQL a SQLite step counts as applied without running.
+struct Step {
+  Step(const char* text) : sql(text) {}          // NOLINT(google-explicit-constructor): lists of SQL
+  Step(std::string text) : sql(std::move(text)) {}  // NOLINT(google-explicit-constructor)
+  std::string sql;
+  bool sqlite_only = false;
+};
+
+inline Step sqliteOnly(std::string sql) {
+  Step step(std::move(sql));
+  step.sqlite_only = true;
+  return step;
+}
+
 // Applies the steps of `module` not applied yet; returns the module's version afterwards.
+int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps);
 int migrate(Tx& tx, const std::string& module, const std::vector<std::string>& steps);
 
 }  // namespace worktable::sql
