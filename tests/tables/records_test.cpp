@@ -223,6 +223,12 @@ TEST_F(Records, IdsAreNeverReusedAfterDeletion) {
   EXPECT_GT(fourth.id, third.id);
   // The deleted record's history is not mixed into the new one's.
   EXPECT_EQ(history(people_, fourth.id).size(), 1u);
+  // A record saved empty leaves no history until it is deleted: its id is not given again.
+  Record blank = insert(people_, {});
+  EXPECT_GT(blank.id, fourth.id);
+  remove(people_, blank.id);
+  Record fifth = insert(people_, {{"Name", text("E")}});
+  EXPECT_GT(fifth.id, blank.id);
 }
 
 TEST_F(Records, MissingRecordIsNotFound) {
