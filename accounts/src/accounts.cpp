@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::chrono::hours kSessionLifetime{24 * 30};
 
-const std::vector<std::string> kMigrations = {
+const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " email TEXT NOT NULL COLLATE UNICASE UNIQUE, user_id TEXT NOT NULL COLLATE UNICASE UNIQUE,"
     " first_name TEXT NOT NULL, last_name TEXT NOT NULL, password_hash TEXT NOT NULL DEFAULT '',"

@@ -14,15 +14,11 @@ const std::vector<sql::Step> kMigrations = {
     // Mails are marked sent, never deleted: a plain INTEGER PRIMARY KEY never reuses an id,
     // and spares every queued mail SQLite's scan and rewrite of sqlite_sequence (see the
     // history table's step in the engine's migrations).
-    sql::sqliteOnly("CREATE TABLE outbox_rebuilt (id INTEGER PRIMARY KEY, recipient TEXT NOT NULL,"
-                    " subject TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,"
-                    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, sent_at TEXT, last_error TEXT);"
-                    "INSERT INTO outbox_rebuilt (id, recipient, subject, body, created_at, attempts, next_attempt_at,"
-                    " sent_at, last_error) SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at,"
-                    " sent_at, last_error FROM outbox;"
-                    "DROP TABLE outbox;"
-                    "ALTER TABLE outbox_rebuilt RENAME TO outbox;"
-                    "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL;"),
+    sql::sqliteRebuild("outbox",
+                       "id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+                       " created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,"
+                       " sent_at TEXT, last_error TEXT",
+                       "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL;"),
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 namespace worktable::accounts {
 namespace {
 
-const std::vector<std::string> kMigrations = {
+const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE workspace_members (workspace_id INTEGER NOT NULL REFERENCES workspaces(id),"
     " account_id INTEGER NOT NULL REFERENCES accounts(id), role TEXT NOT NULL,"
     " PRIMARY KEY (workspace_id, account_id));"

@@ -13,7 +13,7 @@
 namespace worktable::server {
 namespace {
 
-const std::vector<std::string> kMigrations = {
+const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE import_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL,"
     " table_id INTEGER NOT NULL, state TEXT NOT NULL, dry_run INTEGER NOT NULL, match_key TEXT NOT NULL,"
     " key_required INTEGER NOT NULL, actor TEXT NOT NULL, lines_total INTEGER NOT NULL DEFAULT 0,"

@@ -45,13 +45,10 @@ const std::vector<sql::Step> kMigrations = {
     // it (each user table too), then write it back, at every change: a fifth of a history
     // insert, 5% of an import's instructions with outbox (callgrind). PostgreSQL has no
     // sqlite_sequence.
-    sql::sqliteOnly("CREATE TABLE history_rebuilt (id INTEGER PRIMARY KEY, table_id INTEGER NOT NULL,"
-                    " record_id INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL);"
-                    "INSERT INTO history_rebuilt (id, table_id, record_id, at, actor, changes)"
-                    " SELECT id, table_id, record_id, at, actor, changes FROM history;"
-                    "DROP TABLE history;"
-                    "ALTER TABLE history_rebuilt RENAME TO history;"
-                    "CREATE INDEX history_record ON history(table_id, record_id, id);"),
+    sql::sqliteRebuild("history",
+                       "id INTEGER PRIMARY KEY, table_id INTEGER NOT NULL, record_id INTEGER NOT NULL,"
+                       " at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL",
+                       "CREATE INDEX history_record ON history(table_id, record_id, id);"),
 };
 
 constexpr size_t kMaxNameBytes = 200;

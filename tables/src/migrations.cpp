@@ -20,8 +20,11 @@ int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps) {
   return static_cast<int>(steps.size());
 }
 
-int migrate(Tx& tx, const std::string& module, const std::vector<std::string>& steps) {
-  return migrate(tx, module, std::vector<Step>(steps.begin(), steps.end()));
+Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes) {
+  std::string rebuilt = table + "_rebuilt";
+  return sqliteOnly("CREATE TABLE " + rebuilt + " (" + definition + "); INSERT INTO " + rebuilt + " SELECT * FROM " +
+                    table + "; DROP TABLE " + table + "; ALTER TABLE " + rebuilt + " RENAME TO " + table + "; " +
+                    indexes);
 }
 
 }  // namespace worktable::sql

@@ -114,7 +114,7 @@ TEST_F(Migrations, ASecondEngineOnTheSameDatabaseMigratesNothing) {
 }
 
 TEST_F(Migrations, EachStepRunsOnceAndNewStepsRunAlone) {
-  std::vector<std::string> steps{"CREATE TABLE demo (a INTEGER)"};
+  std::vector<sql::Step> steps{"CREATE TABLE demo (a INTEGER)"};
   EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 1);
   // Running again would fail on CREATE TABLE if the step ran twice.
   EXPECT_EQ(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), 1);
@@ -132,7 +132,7 @@ TEST_F(Migrations, EachStepRunsOnceAndNewStepsRunAlone) {
 }
 
 TEST_F(Migrations, AFailingStepLeavesTheVersionUnchanged) {
-  std::vector<std::string> steps{"CREATE TABLE demo (a INTEGER)", "THIS IS NOT SQL"};
+  std::vector<sql::Step> steps{"CREATE TABLE demo (a INTEGER)", "THIS IS NOT SQL"};
   EXPECT_THROW(db().write([&](sql::Tx& tx) { return sql::migrate(tx, "demo", steps); }), Error);
   EXPECT_EQ(migrationVersion("demo"), -1);
   steps[1] = "INSERT INTO demo (a) VALUES (1)";

@@ -6,7 +6,7 @@
 namespace worktable::validators {
 namespace {
 
-const std::vector<std::string> kMigrations = {
+const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE administrations (company_id INTEGER PRIMARY KEY REFERENCES companies(id),"
     " workspace_id INTEGER NOT NULL UNIQUE REFERENCES workspaces(id), users_table_id INTEGER NOT NULL,"
     " licenses_total INTEGER NOT NULL, licenses_used INTEGER NOT NULL DEFAULT 0)",

@@ -26,8 +26,11 @@ inline Step sqliteOnly(std::string sql) {
   return step;
 }
 
+// SQLite's way to change what ALTER TABLE cannot: `table` made again under `definition` (its
+// columns in the same order), its rows copied, then `indexes` (SQL) made again. SQLite alone.
+Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes);
+
 // Applies the steps of `module` not applied yet; returns the module's version afterwards.
 int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps);
-int migrate(Tx& tx, const std::string& module, const std::vector<std::string>& steps);
 
 }  // namespace worktable::sql
