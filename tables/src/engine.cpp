@@ -49,6 +49,10 @@ const std::vector<sql::Step> kMigrations = {
                        "id INTEGER PRIMARY KEY, table_id INTEGER NOT NULL, record_id INTEGER NOT NULL,"
                        " at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL",
                        "CREATE INDEX history_record ON history(table_id, record_id, id);"),
+    // A field's column gets its index when first sorted or looked up by (Engine::index), not
+    // when made: every index is paid at every write of the field, and most fields are never
+    // sorted on. Fields made before this step had one made with them.
+    "ALTER TABLE fields ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1",
 };
 
 constexpr size_t kMaxNameBytes = 200;
@@ -114,9 +118,10 @@ Field insertField(Tx& tx, Id table_id, const FieldSpec& spec, int position) {
     }
   }
   Id id = tx.insert(
-      "INSERT INTO fields (table_id, name, type, options, read_only, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      "INSERT INTO fields (table_id, name, type, options, read_only, position, indexed)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
       table_id, spec.name, typeName(spec.type), optionsJson(spec.options), spec.read_only, position);
-  Field field{id, spec.name, spec.type, spec.options, spec.read_only};
+  Field field{id, spec.name, spec.type, spec.options, spec.read_only, false};
   return field;
 }
 
@@ -132,8 +137,6 @@ int64_t newStamp() {
 void addColumn(Tx& tx, Id table_id, const Field& field) {
   tx.exec("ALTER TABLE " + tableName(table_id) + " ADD COLUMN " + columnName(field.id) + " " +
           columnType(field.type));
-  tx.exec("CREATE INDEX \"t" + std::to_string(table_id) + "_f" + std::to_string(field.id) + "\" ON " +
-          tableName(table_id) + " (" + columnName(field.id) + ")");
   tx.run("UPDATE tables SET fields_stamp = ?1 WHERE id = ?2", newStamp(), table_id);
 }
 
@@ -233,10 +236,10 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     return table;
   }
   sql::Query q = tx.query(
-      "SELECT id, name, type, options, read_only FROM fields WHERE table_id = ?1 ORDER BY position", id);
+      "SELECT id, name, type, options, read_only, indexed FROM fields WHERE table_id = ?1 ORDER BY position", id);
   while (q.next()) {
     table->fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
-                                  parseOptions(q.getText(3)), q.getInt(4) != 0});
+                                  parseOptions(q.getText(3)), q.getInt(4) != 0, q.getInt(5) != 0});
   }
   fields_cache_.put(id, stamp, table->fields);
   return table;
@@ -273,6 +276,33 @@ Field Engine::addField(Tx& tx, Id table_id, const FieldSpec& spec) {
   Field field = insertField(tx, table_id, checkedField(spec), static_cast<int>(existing->fields.size()));
   addColumn(tx, table_id, field);
   return field;
+}
+
+bool Engine::index(Tx& tx, const Table& table, const std::string& name) const {
+  const Field* field = table.field(name);
+  if (!field) throw notFound("Field \"" + name + "\"");
+  return ensureIndexed(tx, table, *field);
+}
+
+bool Engine::needsIndex(const Table& table, const RecordQuery& query) {
+  const Field* field = query.sort.empty() ? nullptr : table.field(query.sort);
+  return field && !field->indexed;
+}
+
+bool Engine::ensureIndexed(Tx& tx, const Table& table, const Field& field) const {
+  if (field.indexed) return false;
+  {
+    // `table` may be a copy older than the index.
+    sql::Query q = tx.query("SELECT indexed FROM fields WHERE id = ?1", field.id);
+    if (!q.next() || q.getInt(0) != 0) return false;
+  }
+  // Claiming the flag first: a second server doing the same waits on the row, then finds
+  // it claimed, instead of racing to make the same index.
+  if (tx.run("UPDATE fields SET indexed = 1 WHERE id = ?1 AND indexed = 0", field.id) == 0) return false;
+  tx.exec("CREATE INDEX \"t" + std::to_string(table.id) + "_f" + std::to_string(field.id) + "\" ON " +
+          tableName(table.id) + " (" + columnName(field.id) + ")");
+  tx.run("UPDATE tables SET fields_stamp = ?1 WHERE id = ?2", newStamp(), table.id);
+  return true;
 }
 
 }  // namespace worktable::tables

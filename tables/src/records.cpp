@@ -330,6 +330,7 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
 std::vector<Record> Engine::find(Tx& tx, const Table& table, const std::string& name, const Value& value) const {
   const Field* field = table.field(name);
   if (!field) throw notFound("Field \"" + name + "\"");
+  ensureIndexed(tx, table, *field);
   std::vector<Record> result;
   sql::Statement& statement = tx.prepare(findSql(table, *field));
   statement.reset();
@@ -345,6 +346,7 @@ int64_t Engine::count(Tx& tx, const Table& table, const Values& equal) const {
   for (const auto& entry : equal) {
     const Field* field = table.field(entry.first);
     if (!field) throw notFound("Field \"" + entry.first + "\"");
+    ensureIndexed(tx, table, *field);
     where += (where.empty() ? " WHERE " : " AND ") + columnName(field->id) + " = ?" + std::to_string(++placeholder);
   }
   sql::Statement& statement = tx.prepare("SELECT count(*) FROM " + tableName(table.id) + where);

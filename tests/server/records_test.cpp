@@ -6,6 +6,7 @@
 #include <set>
 
 #include "worktable/testing/api.h"
+#include "worktable/testing/test_database.h"
 
 namespace {
 
@@ -397,6 +398,32 @@ TEST_F(RecordList, SortByANumberFieldIsNumeric) {
   ASSERT_EQ(page["records"].size(), 50u);
   for (size_t i = 0; i < 50; ++i)
     EXPECT_EQ(page["records"][i]["values"]["Score"].number(), static_cast<double>(i)) << i;
+}
+
+// Whether the column of `field` has an index in the server's store, seen behind its back
+// (`|| ''` drops the name's collation, which only the server's SQLite connection has).
+bool columnIndexed(TestServer& server, int64_t table, const std::string& field) {
+  std::string indexes = testsOnPostgresql() ? "SELECT indexname AS name FROM pg_indexes"
+                                            : "SELECT name FROM sqlite_master WHERE type = 'index'";
+  return server.execute("UPDATE fields SET indexed = indexed WHERE table_id = " + std::to_string(table) +
+                            " AND name || '' = $1 AND EXISTS (SELECT 1 FROM (" + indexes +
+                            ") i WHERE i.name = 't' || fields.table_id || '_f' || fields.id)",
+                        field) == 1;
+}
+
+// Fields are indexed on first sort, not when made: each index costs every write of its field.
+TEST_F(RecordList, TheFirstSortByAFieldIndexesItsColumn) {
+  ASSERT_FALSE(columnIndexed(server(), table_, "Score"));
+  Response patched = tenant_->api.patch(recordPath(table_, items_[0].id), values({{"Name", "Renamed"}}));
+  ASSERT_EQ(patched.status, 200) << describe(patched);
+  EXPECT_FALSE(columnIndexed(server(), table_, "Name")) << "a write indexes nothing";
+  Json page = list("sort=Score&desc=1&limit=3");
+  ASSERT_EQ(page["records"].size(), 3u) << page;
+  EXPECT_EQ(page["records"][0]["values"]["Score"].number(), 49.0);
+  EXPECT_TRUE(columnIndexed(server(), table_, "Score"));
+  EXPECT_FALSE(columnIndexed(server(), table_, "Name"));
+  page = list("sort=Score&desc=1&limit=3");
+  EXPECT_EQ(page["records"][2]["values"]["Score"].number(), 47.0) << "sorted again on its index";
 }
 
 TEST_F(RecordList, SortCombinesWithPaging) {

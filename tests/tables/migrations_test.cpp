@@ -33,10 +33,10 @@ TEST_F(Migrations, ReopeningTheSameFileKeepsTheData) {
   Table people = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}, "users"));
   Record ada = insert(people, {{"Name", text("Ada")}, {"Age", number(36)}});
   update(people, ada.id, {{"Age", number(37)}});
-  EXPECT_EQ(migrationVersion("tables"), 3);
+  EXPECT_EQ(migrationVersion("tables"), 4);
 
   reopen();
-  EXPECT_EQ(migrationVersion("tables"), 3);
+  EXPECT_EQ(migrationVersion("tables"), 4);
   Table loaded = reload(people);
   EXPECT_EQ(loaded.name, "People");
   EXPECT_EQ(loaded.kind, "users");
@@ -68,6 +68,7 @@ TEST_F(Migrations, HistoryMadeWithAutoincrementIsRebuiltWithItsEntries) {
             "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, table_id INTEGER NOT NULL,"
             " record_id INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL);"
             "CREATE INDEX history_record ON history(table_id, record_id, id);"
+            "ALTER TABLE fields DROP COLUMN indexed;"
             "UPDATE migrations SET version = 2 WHERE module = 'tables'");
   });
   // The old table's entries, with ids as AUTOINCREMENT left them (a gap included).
@@ -88,7 +89,7 @@ TEST_F(Migrations, HistoryMadeWithAutoincrementIsRebuiltWithItsEntries) {
   ASSERT_EQ(sequenceRows(), 1);
 
   reopen();
-  EXPECT_EQ(migrationVersion("tables"), 3);
+  EXPECT_EQ(migrationVersion("tables"), 4);
   EXPECT_EQ(sequenceRows(), 0);
   std::vector<HistoryEntry> entries = history(people, ada.id);
   ASSERT_EQ(entries.size(), 2u);
@@ -104,6 +105,28 @@ TEST_F(Migrations, HistoryMadeWithAutoincrementIsRebuiltWithItsEntries) {
   EXPECT_EQ(newest, 10) << "an entry after the rebuild comes after the old ones";
   EXPECT_EQ(history(people, ada.id).back().changes.at("Name").second, text("Ada Lovelace"));
   EXPECT_EQ(sequenceRows(), 0);
+}
+
+// A database made when every field got an index with its column (tables at version 3):
+// its fields count as indexed, so nothing is made twice, and fields added later are not.
+TEST_F(Migrations, FieldsMadeWithAnIndexCountAsIndexed) {
+  Table people = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}));
+  db().write([&](sql::Tx& tx) {
+    for (const Field& f : people.fields) {
+      tx.exec("CREATE INDEX \"t" + std::to_string(people.id) + "_f" + std::to_string(f.id) + "\" ON \"t" +
+              std::to_string(people.id) + "\" (\"f" + std::to_string(f.id) + "\")");
+    }
+    tx.exec("ALTER TABLE fields DROP COLUMN indexed;"
+            "UPDATE migrations SET version = 3 WHERE module = 'tables'");
+  });
+  reopen();
+  EXPECT_EQ(migrationVersion("tables"), 4);
+  Table loaded = reload(people);
+  for (const Field& f : loaded.fields) EXPECT_TRUE(f.indexed) << f.name;
+  EXPECT_FALSE(db().write([&](sql::Tx& tx) { return engine().index(tx, loaded, "Name"); }));
+  Field added = db().write([&](sql::Tx& tx) { return engine().addField(tx, people.id, field("Team")); });
+  EXPECT_FALSE(added.indexed);
+  EXPECT_FALSE(reload(people).field("Team")->indexed);
 }
 
 TEST_F(Migrations, ASecondEngineOnTheSameDatabaseMigratesNothing) {
@@ -128,7 +151,7 @@ TEST_F(Migrations, EachStepRunsOnceAndNewStepsRunAlone) {
     return std::make_pair(q.getInt(0), q.getInt(1));
   }),
             std::make_pair(int64_t{1}, int64_t{42}));
-  EXPECT_EQ(migrationVersion("tables"), 3);  // modules are counted apart
+  EXPECT_EQ(migrationVersion("tables"), 4);  // modules are counted apart
 }
 
 TEST_F(Migrations, AFailingStepLeavesTheVersionUnchanged) {
