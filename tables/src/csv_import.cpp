@@ -300,7 +300,16 @@ ImportReport importCsv(Engine& engine, Tx& tx, const Table& table, std::istream&
   return report;
 }
 
-ImportReport importCsv(Engine& engine, const Table& table, std::istream& in, const ImportOptions& options) {
+ImportReport importCsv(Engine& engine, const Table& given, std::istream& in, const ImportOptions& options) {
+  // The key's index first, kept even by a dry run (it is no data): each line looks its key
+  // up, and the copy of the table the lines are written with should know it is indexed.
+  Table table = given;
+  if (const Field* key = table.field(options.key); key && !key->indexed) {
+    table = engine.database().write([&](Tx& tx) {
+      engine.index(tx, given, options.key);
+      return engine.table(tx, given.id).value_or(given);
+    });
+  }
   // A transaction of its own, rolled back: a savepoint inside a larger one would make
   // SQLite keep a copy of every page the dry run touches.
   if (options.dry_run) {
