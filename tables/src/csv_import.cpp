@@ -296,7 +296,10 @@ CsvShape checkCsv(std::istream& in) {
 
 ImportReport importCsv(Engine& engine, Tx& tx, const Table& table, std::istream& in, const ImportOptions& options) {
   ImportReport report;
-  rolledBack(tx, options.dry_run, [&] { report = importLines(engine, tx, table, in, options); });
+  rolledBack(tx, options.dry_run, [&] {
+    if (table.field(options.key)) engine.index(tx, table, options.key);  // each line looks its key up
+    report = importLines(engine, tx, table, in, options);
+  });
   return report;
 }
 

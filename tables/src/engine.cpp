@@ -281,28 +281,25 @@ Field Engine::addField(Tx& tx, Id table_id, const FieldSpec& spec) {
 bool Engine::index(Tx& tx, const Table& table, const std::string& name) const {
   const Field* field = table.field(name);
   if (!field) throw notFound("Field \"" + name + "\"");
-  return ensureIndexed(tx, table, *field);
-}
-
-bool Engine::needsIndex(const Table& table, const RecordQuery& query) {
-  const Field* field = query.sort.empty() ? nullptr : table.field(query.sort);
-  return field && !field->indexed;
-}
-
-bool Engine::ensureIndexed(Tx& tx, const Table& table, const Field& field) const {
-  if (field.indexed) return false;
+  if (field->indexed) return false;
   {
     // `table` may be a copy older than the index.
-    sql::Query q = tx.query("SELECT indexed FROM fields WHERE id = ?1", field.id);
+    sql::Query q = tx.query("SELECT indexed FROM fields WHERE id = ?1", field->id);
     if (!q.next() || q.getInt(0) != 0) return false;
   }
   // Claiming the flag first: a second server doing the same waits on the row, then finds
   // it claimed, instead of racing to make the same index.
-  if (tx.run("UPDATE fields SET indexed = 1 WHERE id = ?1 AND indexed = 0", field.id) == 0) return false;
-  tx.exec("CREATE INDEX \"t" + std::to_string(table.id) + "_f" + std::to_string(field.id) + "\" ON " +
-          tableName(table.id) + " (" + columnName(field.id) + ")");
+  if (tx.run("UPDATE fields SET indexed = 1 WHERE id = ?1 AND indexed = 0", field->id) == 0) return false;
+  tx.exec("CREATE INDEX \"t" + std::to_string(table.id) + "_f" + std::to_string(field->id) + "\" ON " +
+          tableName(table.id) + " (" + columnName(field->id) + ")");
   tx.run("UPDATE tables SET fields_stamp = ?1 WHERE id = ?2", newStamp(), table.id);
   return true;
+}
+
+bool Engine::needsIndex(const Table& table, const RecordQuery& query) {
+  checkQuery(table, query);
+  const Field* field = query.sort.empty() ? nullptr : table.field(query.sort);
+  return field && !field->indexed;
 }
 
 }  // namespace worktable::tables

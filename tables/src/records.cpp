@@ -276,9 +276,16 @@ std::optional<Record> Engine::record(Tx& tx, const Table& table, Id record_id) c
   return readRecord(q, table);
 }
 
-RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query) const {
+void Engine::checkQuery(const Table& table, const RecordQuery& query) {
   if (query.limit < 1 || query.limit > 1000) throw badRequest("limit must be between 1 and 1000.");
   if (query.offset < 0) throw badRequest("offset must be 0 or more.");
+  if (!query.sort.empty() && !table.field(query.sort)) {
+    throw badRequest("Cannot sort by \"" + query.sort + "\": the table has no such field.");
+  }
+}
+
+RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query) const {
+  checkQuery(table, query);
   std::string where;
   std::string needle;
   if (!query.search.empty()) {
@@ -297,7 +304,6 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
   std::string order = " ORDER BY ";
   if (!query.sort.empty()) {
     const Field* field = table.field(query.sort);
-    if (!field) throw badRequest("Cannot sort by \"" + query.sort + "\": the table has no such field.");
     order += tableName(table.id) + "." + columnName(field->id) + (query.desc ? " DESC, " : ", ");
   }
   order += tableName(table.id) + (query.desc ? ".id DESC" : ".id");
@@ -330,7 +336,6 @@ RecordPage Engine::records(Tx& tx, const Table& table, const RecordQuery& query)
 std::vector<Record> Engine::find(Tx& tx, const Table& table, const std::string& name, const Value& value) const {
   const Field* field = table.field(name);
   if (!field) throw notFound("Field \"" + name + "\"");
-  ensureIndexed(tx, table, *field);
   std::vector<Record> result;
   sql::Statement& statement = tx.prepare(findSql(table, *field));
   statement.reset();
@@ -346,7 +351,6 @@ int64_t Engine::count(Tx& tx, const Table& table, const Values& equal) const {
   for (const auto& entry : equal) {
     const Field* field = table.field(entry.first);
     if (!field) throw notFound("Field \"" + entry.first + "\"");
-    ensureIndexed(tx, table, *field);
     where += (where.empty() ? " WHERE " : " AND ") + columnName(field->id) + " = ?" + std::to_string(++placeholder);
   }
   sql::Statement& statement = tx.prepare("SELECT count(*) FROM " + tableName(table.id) + where);

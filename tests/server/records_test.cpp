@@ -426,6 +426,11 @@ TEST_F(RecordList, TheFirstSortByAFieldIndexesItsColumn) {
   EXPECT_EQ(page["records"][2]["values"]["Score"].number(), 47.0) << "sorted again on its index";
 }
 
+TEST_F(RecordList, ARefusedSortIndexesNothing) {
+  EXPECT_TRUE(isError(tenant_->api.get(tablePath(table_, "/records?sort=Name&limit=5000")), 400));
+  EXPECT_FALSE(columnIndexed(server(), table_, "Name"));
+}
+
 TEST_F(RecordList, SortCombinesWithPaging) {
   Json page = list("sort=Name&desc=1&offset=5&limit=3");
   EXPECT_EQ(page["total"].integer(), 50);

@@ -1,5 +1,6 @@
-// A field's column gets its index on first use (a sort, a look-up by value), not when the
-// field is made: each index is paid at every write of the field.
+// A field's column gets its index on first use (the server indexes a field before its
+// first sort, an import its key), not when the field is made: each index is paid at every
+// write of the field.
 #include <string>
 #include <vector>
 
@@ -50,8 +51,18 @@ TEST_F(Indexes, AFieldIsMadeWithoutOne) {
   EXPECT_TRUE(Engine::needsIndex(items_, query));
   query.sort = "";
   EXPECT_FALSE(Engine::needsIndex(items_, query));
+}
+
+TEST_F(Indexes, AQueryThatWouldBeRefusedIsRefusedBeforeAnyIndex) {
+  RecordQuery query;
   query.sort = "No such field";
-  EXPECT_FALSE(Engine::needsIndex(items_, query)) << "records() refuses it, with its own message";
+  EXPECT_TRUE(test::throwsError([&] { Engine::needsIndex(items_, query); }, test::Expected{ErrorKind::kBadRequest}));
+  query.sort = "Name";
+  query.limit = 1001;
+  EXPECT_TRUE(test::throwsError([&] { Engine::needsIndex(items_, query); }, test::Expected{ErrorKind::kBadRequest}));
+  query.limit = 10;
+  query.offset = -1;
+  EXPECT_TRUE(test::throwsError([&] { Engine::needsIndex(items_, query); }, test::Expected{ErrorKind::kBadRequest}));
 }
 
 TEST_F(Indexes, SortingWithoutOneStillSortsAndMakesNone) {
@@ -95,14 +106,25 @@ TEST_F(Indexes, SortingByTheIndexGivesTheSameOrder) {
   for (size_t i = 0; i < before.records.size(); ++i) EXPECT_EQ(before.records[i].id, after.records[i].id) << i;
 }
 
-TEST_F(Indexes, LookingUpByAFieldIndexesIt) {
-  std::vector<Record> found =
-      db().write([&](sql::Tx& tx) { return engine().find(tx, items_, "Name", text("ITEM-14")); });
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].values.at("Name"), text("item-14"));
-  EXPECT_EQ(columnIndexes(), std::vector<std::string>{indexName("Name")});
-  int64_t count = db().write([&](sql::Tx& tx) { return engine().count(tx, items_, {{"Score", number(3)}}); });
-  EXPECT_EQ(count, 10);
+// A look-up never writes (it may run in a read transaction, beside other writers): it
+// reads the whole table until someone indexes the field, and finds the same either way.
+TEST_F(Indexes, LookingUpByAFieldWorksWithOrWithoutItsIndexAndMakesNone) {
+  auto lookUp = [&](const Table& table) {
+    return db().read([&](sql::Tx& tx) {
+      std::vector<Record> found = engine().find(tx, table, "Name", text("ITEM-14"));
+      int64_t count = engine().count(tx, table, {{"Score", number(3)}});
+      return std::make_pair(found.size() == 1 ? found[0].id : Id{0}, count);
+    });
+  };
+  auto without = lookUp(items_);
+  EXPECT_NE(without.first, 0);
+  EXPECT_EQ(without.second, 10);
+  EXPECT_TRUE(columnIndexes().empty());
+  db().write([&](sql::Tx& tx) {
+    engine().index(tx, items_, "Name");
+    engine().index(tx, items_, "Score");
+  });
+  EXPECT_EQ(lookUp(reload(items_)), without);
   EXPECT_EQ(columnIndexes().size(), 2u);
 }
 

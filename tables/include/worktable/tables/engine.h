@@ -8,8 +8,9 @@
 // recorded in the history (which outlives the record).
 //
 // Each user table is a real SQL table named from its id, one column per field, so sorting
-// and paging stay in SQL. A column gets its index when first sorted or looked up by, since
-// each index is paid at every write. Thread-safe: one Engine serves every request.
+// and paging stay in SQL. A column gets its index when first sorted or looked up by (see
+// index()), since each index is paid at every write. Thread-safe: one Engine serves every
+// request.
 #pragma once
 
 #include <functional>
@@ -60,7 +61,8 @@ class Engine {
   // hundred milliseconds for 100,000 rows, once). Needs a write transaction. Throws kNotFound.
   bool index(Tx& tx, const Table& table, const std::string& field) const;
   // Whether `query` sorts by a field without an index yet: it still sorts right, reading
-  // every row, so a caller that can write should index() first.
+  // every row, so a caller that can write should index() first. Throws as records() does
+  // for a query it would refuse.
   static bool needsIndex(const Table& table, const RecordQuery& query);
 
   // Inserts a record with `values` (the fields written; others null). `dry_run`: the caller
@@ -83,10 +85,12 @@ class Engine {
   // Throws kBadRequest for an unknown sort field or a limit outside 1..1000.
   RecordPage records(Tx& tx, const Table& table, const RecordQuery& query) const;
   // Records whose `field` equals `value`, ignoring case for text (validators use it).
-  // Indexes the field first if needed, so it needs a write transaction then.
+  // Without the field's index it reads the whole table: a caller in a write transaction
+  // that looks up by a field many times should index() it first. Never writes, so it
+  // may run in a read transaction.
   std::vector<Record> find(Tx& tx, const Table& table, const std::string& field,
                            const Value& value) const;
-  // How many records hold every value of `equal` (text ignoring case). Indexes as find().
+  // How many records hold every value of `equal` (text ignoring case). As find().
   int64_t count(Tx& tx, const Table& table, const Values& equal) const;
   // Calls `visit` for every record in id order, without holding them all.
   void forEach(Tx& tx, const Table& table, const std::function<void(const Record&)>& visit) const;
@@ -110,7 +114,8 @@ class Engine {
   void removeChange(Tx& tx, const Table& table, Id record_id, const std::string& actor, bool system);
   Record apply(Tx& tx, Change& change);
   std::vector<std::shared_ptr<const Validator>> validatorsOf(const std::string& kind) const;
-  bool ensureIndexed(Tx& tx, const Table& table, const Field& field) const;
+  // Throws kBadRequest for an unknown sort field or a limit or offset out of range.
+  static void checkQuery(const Table& table, const RecordQuery& query);
 
   // The fields of tables read lately, each with the table's fields_stamp when read: reading
   // and parsing them on every request was a fifth of a PATCH. A copy is used only while the
