@@ -50,32 +50,42 @@ Values nullValues(const Table& table) {
 // building the text per line cost allocations, and the statement cache then hashed it.
 struct TableSql {
   Id table_id = 0;
+  sql::Backend backend = sql::Backend::kSqlite;
   std::vector<Id> field_ids;
   std::string insert;
+  std::string next_id;  // SQLite: the id the next insert takes (see Engine::apply)
   Id find_field = 0;
   std::string find;
 };
 
-TableSql& tableSql(const Table& table) {
+TableSql& tableSql(const Table& table, sql::Backend backend) {
   thread_local TableSql last;
-  bool same = last.table_id == table.id && last.field_ids.size() == table.fields.size() &&
+  bool same = last.table_id == table.id && last.backend == backend && last.field_ids.size() == table.fields.size() &&
               std::equal(table.fields.begin(), table.fields.end(), last.field_ids.begin(),
                          [](const Field& field, Id id) { return field.id == id; });
   if (same) return last;
-  TableSql made{table.id, {}, {}, 0, {}};
+  TableSql made{table.id, backend, {}, {}, {}, 0, {}};
   std::string columns = "version", params = "1";
   for (size_t i = 0; i < table.fields.size(); ++i) {
     made.field_ids.push_back(table.fields[i].id);
     columns += ", " + columnName(table.fields[i].id);
     params += ", ?" + std::to_string(i + 1);
   }
+  if (backend == sql::Backend::kSqlite) {
+    columns = "id, " + columns;
+    params = "?" + std::to_string(table.fields.size() + 1) + ", " + params;
+    // One above every id the table ever gave: a deleted record's id lives on in its history.
+    made.next_id = "SELECT max(coalesce((SELECT max(id) FROM " + tableName(table.id) +
+                   "), 0), coalesce((SELECT max(record_id) FROM history WHERE table_id = " +
+                   std::to_string(table.id) + "), 0)) + 1";
+  }
   made.insert = "INSERT INTO " + tableName(table.id) + " (" + columns + ") VALUES (" + params + ")";
   last = std::move(made);
   return last;
 }
 
-const std::string& findSql(const Table& table, const Field& field) {
-  TableSql& sql = tableSql(table);
+const std::string& findSql(const Table& table, const Field& field, sql::Backend backend) {
+  TableSql& sql = tableSql(table, backend);
   if (sql.find_field != field.id || sql.find.empty()) {
     sql.find_field = field.id;
     sql.find = "SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " WHERE " + columnName(field.id) +
@@ -231,11 +241,21 @@ Record Engine::apply(Tx& tx, Change& change) {
   if (change.kind == ChangeKind::kDelete) {
     tx.run("DELETE FROM " + tableName(table.id) + " WHERE id = ?1", change.record_id);
   } else if (change.kind == ChangeKind::kInsert) {
-    sql::Statement& statement = tx.prepareInsert(tableSql(table).insert);
+    const TableSql& sql = tableSql(table, tx.backend());
+    Id id = 0;
+    if (!sql.next_id.empty()) {
+      sql::Statement& next = tx.prepare(sql.next_id);
+      next.reset();
+      sql::Query q(next);
+      q.next();
+      id = q.getInt(0);
+    }
+    sql::Statement& statement = tx.prepareInsert(sql.insert);
     statement.reset();
     for (size_t i = 0; i < table.fields.size(); ++i) {
       bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
     }
+    if (id != 0) statement.bind(static_cast<int>(table.fields.size() + 1), id);
     sql::Query q(statement);
     result.id = change.record_id = tx.insertedId(q);
     result.version = 1;
@@ -337,7 +357,7 @@ std::vector<Record> Engine::find(Tx& tx, const Table& table, const std::string& 
   const Field* field = table.field(name);
   if (!field) throw notFound("Field \"" + name + "\"");
   std::vector<Record> result;
-  sql::Statement& statement = tx.prepare(findSql(table, *field));
+  sql::Statement& statement = tx.prepare(findSql(table, *field, tx.backend()));
   statement.reset();
   bindValue(statement, 1, value);
   sql::Query q(statement);

@@ -231,6 +231,44 @@ TEST_F(Records, IdsAreNeverReusedAfterDeletion) {
   EXPECT_GT(fifth.id, blank.id);
 }
 
+// Ids come from the engine, not from AUTOINCREMENT, whose sqlite_sequence every insert
+// scanned: a table made after many others paid for all of them.
+TEST_F(Records, ATableKeepsNoSequenceRow) {
+  Record ada = insert(people_, {{"Name", text("Ada")}});
+  remove(people_, ada.id);
+  insert(people_, {{"Name", text("Grace")}});
+  int64_t rows = db().read([&](sql::Tx& tx) {
+    sql::Query q = tx.query("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'");
+    q.next();
+    if (q.getInt(0) == 0) return int64_t{0};
+    sql::Query rows = tx.query("SELECT count(*) FROM sqlite_sequence WHERE name = ?1", "t" + std::to_string(people_.id));
+    rows.next();
+    return rows.getInt(0);
+  });
+  EXPECT_EQ(rows, 0);
+}
+
+// A table made when tables had AUTOINCREMENT: the engine's ids follow its own.
+TEST_F(Records, ATableMadeWithAutoincrementKeepsGivingNewIds) {
+  std::string name = "\"t" + std::to_string(people_.id) + "\"";
+  std::string columns;
+  for (const Field& f : people_.fields) columns += ", \"f" + std::to_string(f.id) + "\" TEXT";
+  db().write([&](sql::Tx& tx) {
+    tx.exec("DROP TABLE " + name + "; CREATE TABLE " + name +
+            " (id INTEGER PRIMARY KEY AUTOINCREMENT, version INTEGER NOT NULL" + columns + ")");
+    tx.exec("INSERT INTO " + name + " (id, version) VALUES (40, 1)");
+    tx.exec("DELETE FROM " + name);  // sqlite_sequence remembers 40; nothing else does
+  });
+  Record first = insert(people_, {{"Name", text("A")}});
+  EXPECT_GT(first.id, 0);
+  Record second = insert(people_, {{"Name", text("B")}});
+  EXPECT_EQ(second.id, first.id + 1);
+  remove(people_, second.id);
+  Record third = insert(people_, {{"Name", text("C")}});
+  EXPECT_GT(third.id, second.id);
+  EXPECT_EQ(record(people_, third.id)->values.at("Name"), text("C"));
+}
+
 TEST_F(Records, MissingRecordIsNotFound) {
   EXPECT_TRUE(throwsError([&] { update(people_, 42, {{"Name", text("X")}}); }, Expected{ErrorKind::kNotFound}));
   EXPECT_TRUE(throwsError([&] { remove(people_, 42); }, Expected{ErrorKind::kNotFound}));
