@@ -1,6 +1,5 @@
 #include "worktable/tables/clock.h"
 
-
 namespace worktable {
 namespace {
 

@@ -8,9 +8,9 @@
 // recorded in the history (which outlives the record).
 //
 // Each user table is a real SQL table named from its id, one column per field, so sorting
-// and paging stay in SQL. A column gets its index when first sorted or looked up by (see
-// index()), since each index is paid at every write. Thread-safe: one Engine serves every
-// request.
+// and paging stay in SQL. A column gets its index when first sorted on or used as an
+// import's key (see index()), since each index is paid at every write. Thread-safe: one
+// Engine serves every request.
 #pragma once
 
 #include <functional>

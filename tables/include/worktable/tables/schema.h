@@ -54,7 +54,7 @@ struct Field {
   FieldType type = FieldType::kText;
   std::vector<std::string> options;
   bool read_only = false;
-  bool indexed = false;  // its column has an index (made on first sort or look-up by it)
+  bool indexed = false;  // its column has an index (made on first sort, or as an import key)
 };
 
 struct Table {
