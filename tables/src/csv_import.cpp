@@ -307,11 +307,10 @@ ImportReport importCsv(Engine& engine, const Table& given, std::istream& in, con
   // The key's index first, kept even by a dry run (it is no data): each line looks its key
   // up, and the copy of the table the lines are written with should know it is indexed.
   Table table = given;
-  if (const Field* key = table.field(options.key); key && !key->indexed) {
-    table = engine.database().write([&](Tx& tx) {
-      engine.index(tx, given, options.key);
-      return engine.table(tx, given.id).value_or(given);
-    });
+  for (Field& field : table.fields) {
+    if (field.name != options.key || field.indexed) continue;
+    engine.database().write([&](Tx& tx) { engine.index(tx, given, options.key); });
+    field.indexed = true;
   }
   // A transaction of its own, rolled back: a savepoint inside a larger one would make
   // SQLite keep a copy of every page the dry run touches.
