@@ -14,17 +14,21 @@ void listRecords(Context& ctx) {
   query.sort = ctx.query("sort");
   query.desc = ctx.query("desc") == "1" || ctx.query("desc") == "true";
   query.search = ctx.query("q");
-  auto [table, page] = s.db->read([&](sql::Tx& tx) {
-    TableAccess access = s.access->table(tx, ctx.session(tx).account, ctx.id("tid"));
-    std::optional<tables::RecordPage> page;
-    if (!tables::Engine::needsIndex(access.table, query)) page = s.engine->records(tx, access.table, query);
-    return std::make_pair(access.table, std::move(page));
-  });
+  auto read = [&] {
+    return s.db->read([&](sql::Tx& tx) {
+      TableAccess access = s.access->table(tx, ctx.session(tx).account, ctx.id("tid"));
+      std::optional<tables::RecordPage> page;
+      if (!tables::Engine::needsIndex(access.table, query)) page = s.engine->records(tx, access.table, query);
+      return std::make_pair(access.table, std::move(page));
+    });
+  };
+  auto [table, page] = read();
   if (!page) {
     // The first sort by a field indexes it: sorting without the index reads every row, at
-    // every page, and the index costs about as much once. Access was checked just above.
+    // every page, and the index costs about as much once.
     s.db->write([&](sql::Tx& tx) { s.engine->index(tx, table, query.sort); });
-    page = s.db->read([&](sql::Tx& tx) { return s.engine->records(tx, table, query); });
+    std::tie(table, page) = read();
+    if (!page) page = s.db->read([&](sql::Tx& tx) { return s.engine->records(tx, table, query); });
   }
   std::string body = "{\"total\":" + std::to_string(page->total) + ",\"records\":[";
   for (size_t i = 0; i < page->records.size(); ++i) {
