@@ -1,6 +1,7 @@
 #include "worktable/accounts/accounts.h"
 
 #include "worktable/accounts/secrets.h"
+#include "access_stamp.h"
 #include "worktable/tables/clock.h"
 #include "worktable/tables/error.h"
 #include "worktable/tables/migrations.h"
@@ -26,6 +27,19 @@ const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),"
     " kind TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);"
     "CREATE INDEX tokens_account ON tokens(account_id, kind);",
+    // The access stamp: changed by every write that may narrow what a session opens, so that
+    // sessions and roles checked once are cached under it (see stamped_cache.h). Inserts of
+    // memberships count too: one made in a write that is then rolled back must not stay in a
+    // role cached meanwhile. New sessions and accounts need not: nobody holds them yet.
+    "CREATE TABLE access_stamp (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
+    "INSERT INTO access_stamp (id, value) VALUES (1, 0);",
+    sql::sqliteOnly(sqliteAccessTriggers("sessions", {"UPDATE", "DELETE"}) +
+                    sqliteAccessTriggers("accounts", {"UPDATE", "DELETE"}) +
+                    sqliteAccessTriggers("memberships", {"INSERT", "UPDATE", "DELETE"})),
+    sql::postgresqlOnly(std::string(kPostgresqlAccessFunction) +
+                        postgresqlAccessTrigger("sessions", "UPDATE OR DELETE") +
+                        postgresqlAccessTrigger("accounts", "UPDATE OR DELETE") +
+                        postgresqlAccessTrigger("memberships", "INSERT OR UPDATE OR DELETE")),
 };
 
 const std::string kAccountColumns = "id, email, first_name, last_name, active, user_id, password_hash <> ''";
@@ -168,8 +182,9 @@ void Accounts::removeMembership(Tx& tx, Id account_id, Id company_id) {
 void Accounts::refreshActive(Tx& tx, Id account_id) {
   // Partnerships do not keep a login alive: a person blocked by their own company is
   // blocked everywhere. (CASE: PostgreSQL stores no boolean in an integer column.)
-  tx.run("UPDATE accounts SET active = CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1"
-         " AND active = 1 AND external = 0) THEN 1 ELSE 0 END WHERE id = ?1",
+  // Written only when it changes (active is 0 or 1): an update changes the access stamp.
+  tx.run("UPDATE accounts SET active = 1 - active WHERE id = ?1 AND active <> CASE WHEN EXISTS (SELECT 1"
+         " FROM memberships WHERE account_id = ?1 AND active = 1 AND external = 0) THEN 1 ELSE 0 END",
          account_id);
 }
 
@@ -206,14 +221,24 @@ bool Accounts::checkPassword(Id account_id, const std::string& password) {
 }
 
 std::optional<Session> Accounts::authenticate(Tx& tx, const std::string& token) const {
+  std::string hash = hashToken(token);
+  std::string now = nowIso();
+  int64_t stamp = accessStamp(tx);
+  if (std::optional<CheckedSession> checked = sessions_.find(hash, stamp)) {
+    if (checked->expires_at > now) return checked->session;
+  }
   sql::Query q = tx.query(
-      "SELECT a.id, a.email, a.first_name, a.last_name, a.active, a.user_id, a.password_hash <> '', s.csrf_token"
-      " FROM sessions s JOIN accounts a ON a.id = s.account_id"
+      "SELECT a.id, a.email, a.first_name, a.last_name, a.active, a.user_id, a.password_hash <> '', s.csrf_token,"
+      " s.expires_at FROM sessions s JOIN accounts a ON a.id = s.account_id"
       " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.active = 1",
-      hashToken(token), nowIso());
+      hash, now);
   if (!q.next()) return std::nullopt;
-  return Session{{}, q.getText(7), readAccount(q)};
+  Session session{{}, q.getText(7), readAccount(q)};
+  sessions_.put(hash, stamp, CheckedSession{session, q.getText(8)});
+  return session;
 }
+
+int64_t Accounts::accessStamp(Tx& tx) const { return readAccessStamp(tx); }
 
 void Accounts::logout(Tx& tx, const std::string& token) {
   tx.run("DELETE FROM sessions WHERE token_hash = ?1", hashToken(token));

@@ -1,6 +1,7 @@
 #include "worktable/accounts/sharing.h"
 
 #include "worktable/accounts/secrets.h"
+#include "access_stamp.h"
 #include "worktable/tables/clock.h"
 #include "worktable/tables/error.h"
 #include "worktable/tables/migrations.h"
@@ -18,6 +19,9 @@ const std::vector<sql::Step> kMigrations = {
     " role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, invited_by INTEGER NOT NULL, created_at TEXT NOT NULL,"
     " expires_at TEXT NOT NULL, accepted_at TEXT, revoked_at TEXT);"
     "CREATE INDEX workspace_invitations_workspace ON workspace_invitations(workspace_id);",
+    // A role given, changed or taken away changes the access stamp (made by Accounts first).
+    sql::sqliteOnly(sqliteAccessTriggers("workspace_members", {"INSERT", "UPDATE", "DELETE"})),
+    sql::postgresqlOnly(postgresqlAccessTrigger("workspace_members", "INSERT OR UPDATE OR DELETE")),
 };
 
 constexpr std::pair<Role, const char*> kRoles[] = {

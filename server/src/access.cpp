@@ -7,7 +7,17 @@ namespace worktable::server {
 // Company admins administer every workspace of their company (rule 9), and only they see
 // its Administration; anyone else, partners included, needs a role given in the workspace.
 std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
-                                   tables::Id company_id) const {
+                                   tables::Id company_id, int64_t stamp) const {
+  std::pair<tables::Id, tables::Id> key{account.id, workspace_id};
+  if (std::optional<Role> role = roles_.find(key, stamp)) return role;
+  std::optional<Role> role = findRole(tx, account, workspace_id, company_id);
+  // Refusals are not cached: rare, and cheap to find again.
+  if (role) roles_.put(key, stamp, *role);
+  return role;
+}
+
+std::optional<Role> Access::findRole(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
+                                     tables::Id company_id) const {
   std::optional<accounts::Membership> member = services_.accounts->membership(tx, account.id, company_id);
   if (!member || !member->active) return std::nullopt;
   bool company_admin = member->admin && !member->external;
@@ -23,9 +33,10 @@ std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account
 
 std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Account& account) const {
   std::vector<WorkspaceAccess> result;
+  int64_t stamp = services_.accounts->accessStamp(tx);
   for (const accounts::Membership& member : services_.accounts->memberships(tx, account.id)) {
     for (tables::Workspace& workspace : services_.engine->workspaces(tx, member.company_id)) {
-      if (std::optional<Role> role = roleIn(tx, account, workspace.id, workspace.company_id)) {
+      if (std::optional<Role> role = roleIn(tx, account, workspace.id, workspace.company_id, stamp)) {
         result.push_back({std::move(workspace), *role});
       }
     }
@@ -36,7 +47,8 @@ std::vector<WorkspaceAccess> Access::workspaces(sql::Tx& tx, const accounts::Acc
 WorkspaceAccess Access::workspace(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id) const {
   std::optional<tables::Workspace> workspace = services_.engine->workspace(tx, workspace_id);
   if (workspace) {
-    if (std::optional<Role> role = roleIn(tx, account, workspace->id, workspace->company_id)) {
+    if (std::optional<Role> role = roleIn(tx, account, workspace->id, workspace->company_id,
+                                                    services_.accounts->accessStamp(tx))) {
       return {std::move(*workspace), *role};
     }
   }
@@ -47,7 +59,8 @@ TableAccess Access::table(sql::Tx& tx, const accounts::Account& account, tables:
   std::optional<tables::Table> table = services_.engine->table(tx, table_id);
   if (table) {
     // The table already carries its workspace and company: no second lookup.
-    if (std::optional<Role> role = roleIn(tx, account, table->workspace_id, table->company_id)) {
+    if (std::optional<Role> role = roleIn(tx, account, table->workspace_id, table->company_id,
+                                                    services_.accounts->accessStamp(tx))) {
       return {std::move(*table), *role};
     }
   }

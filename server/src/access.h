@@ -1,12 +1,14 @@
 // The one place that decides what an account may see and do: every handler that touches a
 // company, workspace or table asks here first. What the caller may not see is 404; what
-// they may see but not change is 403. Thread-safe (stateless over the database).
+// they may see but not change is 403. Thread-safe. Roles found are cached under the access
+// stamp (accounts.h), so a role given, changed or taken away on any server is seen at once.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "services.h"
+#include "worktable/tables/stamped_cache.h"
 
 namespace worktable::server {
 
@@ -41,10 +43,15 @@ class Access {
   static void require(Role have, Role need, const std::string& action);
 
  private:
+  // `stamp`: the access stamp read in `tx`.
   std::optional<Role> roleIn(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
-                             tables::Id company_id) const;
+                             tables::Id company_id, int64_t stamp) const;
+  std::optional<Role> findRole(sql::Tx& tx, const accounts::Account& account, tables::Id workspace_id,
+                               tables::Id company_id) const;
 
   Services& services_;
+  // Roles found, by account and workspace (a workspace never changes company).
+  mutable StampedCache<std::pair<tables::Id, tables::Id>, Role> roles_;
 };
 
 }  // namespace worktable::server

@@ -234,8 +234,8 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     table = Table{id, q.getInt(0), q.getInt(1), q.getText(2), q.getText(3), {}};
     stamp = q.getInt(4);
   }
-  if (std::shared_ptr<const std::vector<Field>> fields = fields_cache_.find(id, stamp)) {
-    table->fields = *fields;
+  if (std::optional<std::shared_ptr<const std::vector<Field>>> fields = fields_cache_.find(id, stamp)) {
+    table->fields = **fields;
     return table;
   }
   sql::Query q = tx.query(
@@ -244,22 +244,8 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     table->fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
                                   parseOptions(q.getText(3)), q.getInt(4) != 0, q.getInt(5) != 0});
   }
-  fields_cache_.put(id, stamp, table->fields);
+  fields_cache_.put(id, stamp, std::make_shared<const std::vector<Field>>(table->fields));
   return table;
-}
-
-std::shared_ptr<const std::vector<Field>> Engine::FieldsCache::find(Id table_id, int64_t stamp) const {
-  std::shared_lock lock(mutex_);
-  auto found = entries_.find(table_id);
-  if (found == entries_.end() || found->second.first != stamp) return nullptr;
-  return found->second.second;
-}
-
-void Engine::FieldsCache::put(Id table_id, int64_t stamp, const std::vector<Field>& fields) {
-  auto copy = std::make_shared<const std::vector<Field>>(fields);
-  std::unique_lock lock(mutex_);
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_[table_id] = {stamp, std::move(copy)};
 }
 
 std::vector<Table> Engine::tables(Tx& tx, Id workspace_id) const {

@@ -10,7 +10,8 @@ int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps) {
     if (q.next()) version = static_cast<int>(q.getInt(0));
   }
   for (size_t step = static_cast<size_t>(version); step < steps.size(); ++step) {
-    if (!steps[step].sqlite_only || tx.backend() == Backend::kSqlite) tx.exec(steps[step].sql);
+    bool sqlite = tx.backend() == Backend::kSqlite;
+    if (sqlite ? !steps[step].postgresql_only : !steps[step].sqlite_only) tx.exec(steps[step].sql);
   }
   if (version < static_cast<int>(steps.size())) {
     tx.run("INSERT INTO migrations (module, version) VALUES (?1, ?2) "

@@ -2,7 +2,9 @@
 // (a PostgreSQL database, or on SQLite the same file) and nothing else. A session opened on one
 // works on the other; forty activations sent at once through nginx balancing both (as
 // samples/deploy/nginx.conf does) take exactly the ten free licenses; each invitation mail
-// goes out from exactly one of them.
+// goes out from exactly one of them. Each server keeps the sessions and roles it has checked;
+// a logout, a role taken away or a person deactivated through the other server still counts
+// at the very next call.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <latch>
 #include <thread>
 
+#include "sharing_support.h"
 #include "users_support.h"
 #include "worktable/testing/nginx_proxy.h"
 
@@ -19,6 +22,14 @@ using namespace worktable::testing;
 
 constexpr int kRacers = 40;
 constexpr int kFree = 10;
+
+// A person of a new company, hired; `other` calls the second server as them, and has called
+// a route there twice, so that server has their session in its cache.
+struct KnownOnSecond {
+  Company company;
+  Staff staff;
+  HttpClient other;
+};
 
 class TwoServers : public ServerTest<TwoServers> {
  protected:
@@ -34,6 +45,52 @@ class TwoServers : public ServerTest<TwoServers> {
     ServerTest<TwoServers>::TearDownTestSuite();
   }
   static TestServer& second() { return *second_; }
+  // The token of the one mail to `email` linking to `path`, written by either server.
+  static std::string waitForLinkAnywhere(const std::string& email, const std::string& path) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      for (const TestServer* each : {&server(), second_.get()}) {
+        for (const Mail& mail : mailsTo(each->dataDir(), email)) {
+          if (mail.body.find(path) != std::string::npos) return linkToken(mail.body, path);
+        }
+      }
+      if (std::chrono::steady_clock::now() >= deadline) throw std::runtime_error("no mail to " + email);
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  // hire() and shareWorkspace(), with their mails sent by either server.
+  static Staff hireAnywhere(Company& company, const std::string& tag) {
+    Staff staff{newRow(tag), 0, 0, HttpClient(server().host(), server().port())};
+    staff.record_id = addActiveRow(company, staff.row)["id"].integer();
+    Response accepted =
+        acceptInvitation(staff.api, waitForLinkAnywhere(staff.row.email, "/accept-invitation"), kStaffPassword);
+    if (accepted.status != 200) throw std::runtime_error("accepting: " + describe(accepted));
+    staff.account_id = accepted.json()["account"]["id"].integer();
+    staff.api.setBearer(login(staff.api, staff.row.email, kStaffPassword));
+    return staff;
+  }
+  static void shareAnywhere(HttpClient& admin, int64_t workspace, Staff& staff, const std::string& role) {
+    Response invited = postInvitation(admin, workspace, staff.row.email, role);
+    if (invited.status != 201) throw std::runtime_error("inviting: " + describe(invited));
+    Response accepted =
+        acceptWorkspaceInvitation(staff.api, waitForLinkAnywhere(staff.row.email, kWorkspaceInvitationLink));
+    if (accepted.status != 200) throw std::runtime_error("accepting: " + describe(accepted));
+  }
+  // A client of the second server carrying `client`'s bearer token.
+  static HttpClient onSecond(const HttpClient& client) {
+    HttpClient other(second().host(), second().port());
+    other.setBearer(client.bearer());
+    return other;
+  }
+  // A new company's hired person, known to the second server through two calls of `path`.
+  static KnownOnSecond knownOnSecond(const std::string& tag, const std::string& path) {
+    Company company = newCompany(server(), tag);
+    setFreeLicenses(company, 1);
+    Staff staff = hireAnywhere(company, tag);
+    HttpClient other = onSecond(staff.api);
+    for (int call = 0; call < 2; ++call) EXPECT_EQ(other.get(path).status, 200) << path;
+    return KnownOnSecond{std::move(company), std::move(staff), std::move(other)};
+  }
 
   // Mails to `email` written by either server.
   static size_t mailsToAnywhere(const std::string& email) {
@@ -51,6 +108,48 @@ TEST_F(TwoServers, ASessionOpenedOnOneServerWorksOnTheOther) {
   Response me = other.get("/api/v1/me");
   ASSERT_EQ(me.status, 200) << describe(me);
   EXPECT_EQ(me.json()["account"]["email"].str(), company.tenant.person.email);
+}
+
+TEST_F(TwoServers, ALogoutOnOneServerEndsTheSessionOnTheOtherAtTheNextCall) {
+  KnownOnSecond known = knownOnSecond("two-logout", "/api/v1/me");
+  Response out = known.staff.api.post("/api/v1/logout", object({}));
+  ASSERT_EQ(out.status, 204) << describe(out);
+  EXPECT_TRUE(isError(known.other.get("/api/v1/me"), 401));
+  EXPECT_TRUE(isError(known.other.get("/api/v1/workspaces"), 401));
+}
+
+TEST_F(TwoServers, ARoleChangedOnOneServerCountsOnTheOtherAtTheNextCall) {
+  Company company = newCompany(server(), "two-role");
+  setFreeLicenses(company, 2);
+  HttpClient& admin = company.tenant.api;
+  int64_t workspace = createWorkspace(admin, "Shared");
+  int64_t table = createTable(admin, workspace, "Notes", array({object({{"name", "Text"}, {"type", "text"}})}))["id"]
+                      .integer();
+  Staff staff = hireAnywhere(company, "two-role");
+  shareAnywhere(admin, workspace, staff, "editor");
+  HttpClient other = onSecond(staff.api);
+  auto write = [&](const std::string& text) {
+    return other.post(tablePath(table, "/records"), object({{"values", object({{"Text", text}})}}));
+  };
+  for (int call = 0; call < 2; ++call) ASSERT_EQ(write("as editor").status, 201);
+
+  std::string member = workspacePath(workspace, "/members/" + std::to_string(staff.account_id));
+  ASSERT_EQ(admin.patch(member, object({{"role", "viewer"}})).status, 200);
+  EXPECT_TRUE(isError(write("as viewer"), 403, "forbidden"));
+  ASSERT_EQ(other.get(tablePath(table, "/records")).status, 200);
+
+  ASSERT_EQ(admin.del(member).status, 204);
+  EXPECT_TRUE(isError(other.get(tablePath(table, "/records")), 404));
+  EXPECT_TRUE(isError(write("as nobody"), 404));
+  EXPECT_EQ(admin.get(tablePath(table, "/records")).json()["total"].integer(), 2);
+}
+
+TEST_F(TwoServers, APersonDeactivatedOnOneServerIsLockedOutOfTheOtherAtTheNextCall) {
+  KnownOnSecond known = knownOnSecond("two-deactivated", "/api/v1/workspaces");
+  Response inactive = patchRow(known.company, known.staff.record_id, object({{"Status", "Inactive"}}));
+  ASSERT_EQ(inactive.status, 200) << describe(inactive);
+  EXPECT_TRUE(isError(known.other.get("/api/v1/workspaces"), 401));
+  EXPECT_TRUE(isError(known.other.get("/api/v1/me"), 401));
 }
 
 TEST_F(TwoServers, FortyActivationsSplitAcrossBothTakeExactlyTheTenFreeLicenses) {

@@ -16,6 +16,7 @@
 
 #include "worktable/tables/schema.h"
 #include "worktable/tables/sql.h"
+#include "worktable/tables/stamped_cache.h"
 
 namespace worktable::accounts {
 
@@ -93,8 +94,12 @@ class Accounts {
   Session login(const std::string& email, const std::string& password);
   // True when `password` is the account's (opens its own read transaction).
   bool checkPassword(Id account_id, const std::string& password);
-  // The session of `token`, if it is open and its account active.
+  // The session of `token`, if it is open and its account active. Cached under the access
+  // stamp: one read of it when the session was checked before.
   std::optional<Session> authenticate(Tx& tx, const std::string& token) const;
+  // The stamp that every write narrowing access changes (see src/access_stamp.h): what was
+  // decided about access under a stamp holds while the stamp read in `tx` is the same.
+  int64_t accessStamp(Tx& tx) const;
   void logout(Tx& tx, const std::string& token);
   // Ends every session of the account.
   void endSessions(Tx& tx, Id account_id);
@@ -111,9 +116,16 @@ class Accounts {
   bool hasLiveInvitation(Tx& tx, Id account_id) const;
 
  private:
+  struct CheckedSession {
+    Session session;
+    std::string expires_at;
+  };
+
   void refreshActive(Tx& tx, Id account_id);
 
   sql::Database& db_;
+  // By token hash.
+  mutable StampedCache<std::string, CheckedSession> sessions_;
 };
 
 }  // namespace worktable::accounts

@@ -19,13 +19,13 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "worktable/tables/change.h"
 #include "worktable/tables/schema.h"
 #include "worktable/tables/sql.h"
+#include "worktable/tables/stamped_cache.h"
 #include "worktable/tables/validator.h"
 
 namespace worktable::tables {
@@ -117,22 +117,10 @@ class Engine {
   // Throws kBadRequest for an unknown sort field or a limit or offset out of range.
   static void checkQuery(const Table& table, const RecordQuery& query);
 
-  // The fields of tables read lately, each with the table's fields_stamp when read: reading
-  // and parsing them on every request was a fifth of a PATCH. A copy is used only while the
-  // stored stamp is the same, so a field added by any server (or rolled back) is seen.
-  class FieldsCache {
-   public:
-    std::shared_ptr<const std::vector<Field>> find(Id table_id, int64_t stamp) const;
-    void put(Id table_id, int64_t stamp, const std::vector<Field>& fields);
-
-   private:
-    static constexpr size_t kMaxEntries = 4096;
-    mutable std::shared_mutex mutex_;
-    std::unordered_map<Id, std::pair<int64_t, std::shared_ptr<const std::vector<Field>>>> entries_;
-  };
-
+  // The fields of tables read lately, under the table's fields_stamp: reading and parsing
+  // them on every request was a fifth of a PATCH.
   sql::Database& db_;
-  mutable FieldsCache fields_cache_;
+  mutable StampedCache<Id, std::shared_ptr<const std::vector<Field>>> fields_cache_;
   mutable std::shared_mutex validators_mutex_;
   std::map<std::string, std::vector<std::shared_ptr<const Validator>>> validators_;
 };

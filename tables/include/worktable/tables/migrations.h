@@ -11,18 +11,26 @@
 
 namespace worktable::sql {
 
-// One step: SQL for every store, or for SQLite alone (a table rebuilt to change what only
-// SQLite has, say); on PostgreSQL a SQLite step counts as applied without running.
+// One step: SQL for every store, or for one store alone (a table rebuilt to change what only
+// SQLite has, say, or a trigger, which the two write differently); on the other store such
+// a step counts as applied without running.
 struct Step {
   Step(const char* text) : sql(text) {}          // NOLINT(google-explicit-constructor): lists of SQL
   Step(std::string text) : sql(std::move(text)) {}  // NOLINT(google-explicit-constructor)
   std::string sql;
   bool sqlite_only = false;
+  bool postgresql_only = false;
 };
 
 inline Step sqliteOnly(std::string sql) {
   Step step(std::move(sql));
   step.sqlite_only = true;
+  return step;
+}
+
+inline Step postgresqlOnly(std::string sql) {
+  Step step(std::move(sql));
+  step.postgresql_only = true;
   return step;
 }
 
