@@ -1,7 +1,11 @@
 // The access stamp: one stored number, changed to a random one by every write that may narrow
-// what a session opens (sessions, accounts, memberships, workspace members). Sessions and
-// roles once checked are cached under it (worktable/tables/stamped_cache.h), so each request
-// reads one row instead of four. Triggers change it, so no write path can forget to.
+// what a session opens (an update or delete of sessions, accounts, memberships; any change of
+// workspace members). Sessions and roles once checked are cached under it
+// (worktable/tables/stamped_cache.h), so a request reads one row instead of four. Triggers
+// change it, so no write path can forget to. Inserts of sessions, accounts and memberships
+// leave it: they only grant, and the caches learn only from committed state
+// (Connection::hasPendingWrites), so a grant rolled back is never cached. A trigger on them
+// would also cost every insert a statement journal (SQLite), a third of an imported line.
 #pragma once
 
 #include <initializer_list>

@@ -27,19 +27,17 @@ const std::vector<sql::Step> kMigrations = {
     "CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),"
     " kind TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);"
     "CREATE INDEX tokens_account ON tokens(account_id, kind);",
-    // The access stamp: changed by every write that may narrow what a session opens, so that
-    // sessions and roles checked once are cached under it (see stamped_cache.h). Inserts of
-    // memberships count too: one made in a write that is then rolled back must not stay in a
-    // role cached meanwhile. New sessions and accounts need not: nobody holds them yet.
+    // The access stamp (access_stamp.h). Inserts need not change it: what the caches hold
+    // was granted before, and they learn only from committed state.
     "CREATE TABLE access_stamp (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
     "INSERT INTO access_stamp (id, value) VALUES (1, 0);",
     sql::sqliteOnly(sqliteAccessTriggers("sessions", {"UPDATE", "DELETE"}) +
                     sqliteAccessTriggers("accounts", {"UPDATE", "DELETE"}) +
-                    sqliteAccessTriggers("memberships", {"INSERT", "UPDATE", "DELETE"})),
+                    sqliteAccessTriggers("memberships", {"UPDATE", "DELETE"})),
     sql::postgresqlOnly(std::string(kPostgresqlAccessFunction) +
                         postgresqlAccessTrigger("sessions", "UPDATE OR DELETE") +
                         postgresqlAccessTrigger("accounts", "UPDATE OR DELETE") +
-                        postgresqlAccessTrigger("memberships", "INSERT OR UPDATE OR DELETE")),
+                        postgresqlAccessTrigger("memberships", "UPDATE OR DELETE")),
 };
 
 const std::string kAccountColumns = "id, email, first_name, last_name, active, user_id, password_hash <> ''";
@@ -234,7 +232,7 @@ std::optional<Session> Accounts::authenticate(Tx& tx, const std::string& token) 
       hash, now);
   if (!q.next()) return std::nullopt;
   Session session{{}, q.getText(7), readAccount(q)};
-  sessions_.put(hash, stamp, CheckedSession{session, q.getText(8)});
+  if (!tx.hasPendingWrites()) sessions_.put(hash, stamp, CheckedSession{session, q.getText(8)});
   return session;
 }
 

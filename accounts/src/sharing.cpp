@@ -19,7 +19,8 @@ const std::vector<sql::Step> kMigrations = {
     " role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, invited_by INTEGER NOT NULL, created_at TEXT NOT NULL,"
     " expires_at TEXT NOT NULL, accepted_at TEXT, revoked_at TEXT);"
     "CREATE INDEX workspace_invitations_workspace ON workspace_invitations(workspace_id);",
-    // A role given, changed or taken away changes the access stamp (made by Accounts first).
+    // A role given, changed or taken away changes the access stamp (made by Accounts first);
+    // given too, since a role given lifts a company admin's to owner.
     sql::sqliteOnly(sqliteAccessTriggers("workspace_members", {"INSERT", "UPDATE", "DELETE"})),
     sql::postgresqlOnly(postgresqlAccessTrigger("workspace_members", "INSERT OR UPDATE OR DELETE")),
 };

@@ -12,7 +12,7 @@ std::optional<Role> Access::roleIn(sql::Tx& tx, const accounts::Account& account
   if (std::optional<Role> role = roles_.find(key, stamp)) return role;
   std::optional<Role> role = findRole(tx, account, workspace_id, company_id);
   // Refusals are not cached: rare, and cheap to find again.
-  if (role) roles_.put(key, stamp, *role);
+  if (role && !tx.hasPendingWrites()) roles_.put(key, stamp, *role);
   return role;
 }
 

@@ -130,5 +130,29 @@ TEST_F(Transactions, ReadersDoNotSeeAWriteUntilItCommits) {
   EXPECT_EQ(total(people_), 1);
 }
 
+// Caches learn only from committed state: a transaction knows when it holds writes that a
+// rollback could still take away.
+TEST_F(Transactions, AWriteKnowsWhenItHoldsRowsNotCommittedYet) {
+  db().read([&](sql::Tx& tx) {
+    engine().records(tx, people_, {});
+    EXPECT_FALSE(tx.hasPendingWrites());
+  });
+  db().write([&](sql::Tx& tx) {
+    EXPECT_FALSE(tx.hasPendingWrites());
+    engine().records(tx, people_, {});
+    tx.run("UPDATE fields SET name = name WHERE id = -1");
+    EXPECT_FALSE(tx.hasPendingWrites()) << "read, and changed no row";
+    engine().insert(tx, people_, {{"Name", text("Pending")}}, "ada");
+    EXPECT_TRUE(tx.hasPendingWrites());
+  });
+  db().write([&](sql::Tx& tx) { EXPECT_FALSE(tx.hasPendingWrites()) << "the last one is committed"; });
+  EXPECT_THROW(db().write([&](sql::Tx& tx) {
+    engine().insert(tx, people_, {{"Name", text("Lost")}}, "ada");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  db().write([&](sql::Tx& tx) { EXPECT_FALSE(tx.hasPendingWrites()) << "the last one is rolled back"; });
+}
+
 }  // namespace
 }  // namespace worktable::tables

@@ -70,7 +70,8 @@ std::string conninfoFromUrl(const std::string& url) {
 
 class PostgresqlStatement : public Statement {
  public:
-  PostgresqlStatement(PGconn* conn, std::string name, const std::string& sql) : conn_(conn), name_(std::move(name)) {
+  PostgresqlStatement(PGconn* conn, std::string name, const std::string& sql, bool* wrote)
+      : conn_(conn), name_(std::move(name)), wrote_(wrote) {
     postgresql::Translated translated = postgresql::translate(sql);
     slots_ = std::move(translated.parameters);
     int count = 0;
@@ -145,6 +146,11 @@ class PostgresqlStatement : public Statement {
     }
     const char* tuples = PQcmdTuples(result_);
     changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    std::string_view command = PQcmdStatus(result_);
+    if (changes_ > 0 && (command.starts_with("INSERT") || command.starts_with("UPDATE") ||
+                         command.starts_with("DELETE"))) {
+      *wrote_ = true;
+    }
   }
 
   PGconn* conn_;
@@ -156,6 +162,7 @@ class PostgresqlStatement : public Statement {
   bool executed_ = false;
   int row_ = -1;
   int64_t changes_ = 0;
+  bool* wrote_;  // the connection's: see hasPendingWrites()
 };
 
 }  // namespace
@@ -177,7 +184,7 @@ class PostgresqlConnection : public Connection {
   Statement& prepare(const std::string& sql) override {
     auto found = statements_.find(sql);
     if (found != statements_.end()) return *found->second;
-    auto statement = std::make_unique<PostgresqlStatement>(conn_, "s" + std::to_string(statements_.size()), sql);
+    auto statement = std::make_unique<PostgresqlStatement>(conn_, "s" + std::to_string(statements_.size()), sql, &wrote_);
     Statement& result = *statement;
     statements_.emplace(sql, std::move(statement));
     return result;
@@ -187,6 +194,9 @@ class PostgresqlConnection : public Connection {
   int64_t lastInsertId() override {
     throw Error(ErrorKind::kInternal, "internal", "PostgreSQL inserts return their id (RETURNING id).");
   }
+  bool hasPendingWrites() const override { return wrote_; }
+  // Called after BEGIN.
+  void forgetWrites() { wrote_ = false; }
 
   void exec(const std::string& sql) override {
     std::string translated = postgresql::translate(sql).sql;
@@ -207,6 +217,7 @@ class PostgresqlConnection : public Connection {
   Poco::Data::Session session_;
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<PostgresqlStatement>> statements_;
+  bool wrote_ = false;
 };
 
 class PostgresqlDatabase::PooledLease : public Lease {
@@ -216,6 +227,7 @@ class PostgresqlDatabase::PooledLease : public Lease {
     connection_ = database.take();
     try {
       connection_->exec(write ? kBeginWrite : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+      connection_->forgetWrites();
     } catch (...) {
       rollback();
       database_.giveBack(std::move(connection_));

@@ -142,6 +142,7 @@ class SqliteConnection : public Connection {
     Statement& statement = prepare(sql);
     statement.reset();
     statement.next();
+    if (sql.rfind("BEGIN", 0) == 0) changes_at_begin_ = sqlite3_total_changes64(db_);
   }
   // Counts the WAL's frames after each commit of this connection (the writer's).
   void watchWal() {
@@ -198,6 +199,10 @@ class SqliteConnection : public Connection {
 
   Statement& prepareInsert(const std::string& sql) override { return prepare(sql); }
   int64_t lastInsertId() override { return sqlite3_last_insert_rowid(db_); }
+  // Rows changed (triggers' included) since BEGIN, even if a savepoint has undone them.
+  bool hasPendingWrites() const override {
+    return !autocommit() && sqlite3_total_changes64(db_) != changes_at_begin_;
+  }
 
   void exec(const std::string& sql) override {
     char* message = nullptr;
@@ -212,6 +217,7 @@ class SqliteConnection : public Connection {
   Poco::Data::Session session_;
   sqlite3* db_ = nullptr;
   std::atomic<int> wal_frames_{0};
+  int64_t changes_at_begin_ = 0;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 

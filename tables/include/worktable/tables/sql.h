@@ -86,6 +86,10 @@ class Connection {
   virtual Statement& prepareInsert(const std::string& sql) = 0;
   // The id of the row the last insert of this connection made.
   virtual int64_t lastInsertId() = 0;
+  // True when the open transaction has written rows not committed yet (its own, or, where
+  // a store commits several writes together, those of the writes before it). What is read
+  // then may vanish with a rollback: caches learn only from what is committed.
+  virtual bool hasPendingWrites() const = 0;
 
   // Prepares, binds `args` in order and returns the query ready to step.
   template <class... Args>
