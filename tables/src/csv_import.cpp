@@ -1,8 +1,13 @@
 // Import: records from CsvReader become changes through the engine, a line at a time, each
 // in its own savepoint so that a refused line leaves no trace and the others go on.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <istream>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "csv_reader.h"
@@ -26,6 +31,13 @@ std::string normalName(const std::string& name) {
   std::transform(trimmed.begin(), trimmed.end(), trimmed.begin(), [](unsigned char c) { return std::tolower(c); });
   return trimmed;
 }
+
+// A record read, with its cells made values ahead of its write.
+struct ParsedLine {
+  CsvRecord record;
+  Values values;
+  std::exception_ptr problem;  // the first cell refused, thrown when the line is written
+};
 
 // Turns one record into a change: maps the header onto fields, finds the record a key
 // matches, and writes.
@@ -69,20 +81,20 @@ class LineWriter {
   // each line touched (groups of 256 take a fifth off a dry run). When a line is refused,
   // the group is undone and written again a line at a time, so the refusal touches only its
   // own line.
-  std::vector<ImportLine> writeGroup(Tx& tx, const std::vector<const CsvRecord*>& group) {
+  std::vector<ImportLine> writeGroup(Tx& tx, const std::vector<const ParsedLine*>& group) {
     std::vector<ImportLine> results;
     results.reserve(group.size());
     group_keys_.clear();
     try {
       tx.savepoint([&] {
-        for (const CsvRecord* record : group) results.push_back(apply(tx, *record, false));
+        for (const ParsedLine* line : group) results.push_back(apply(tx, *line, false));
       });
     } catch (const Error& error) {
       if (error.kind() == ErrorKind::kInternal) throw;
       for (const std::string& key : group_keys_) keys_seen_.erase(key);
       group_lines_ = std::max<size_t>(1, group_lines_ / 4);
       results.clear();
-      for (const CsvRecord* record : group) results.push_back(write(tx, *record));
+      for (const ParsedLine* line : group) results.push_back(write(tx, *line));
       return results;
     }
     for (const ImportLine& result : results) tally(result);
@@ -91,21 +103,38 @@ class LineWriter {
   }
 
   // One line in a savepoint of its own; a refused line gets its result and the others go on.
-  ImportLine write(Tx& tx, const CsvRecord& record) {
+  ImportLine write(Tx& tx, const ParsedLine& line) {
     ImportLine result;
     try {
-      result = apply(tx, record, true);
+      result = apply(tx, line, true);
     } catch (const Error& error) {
       if (error.kind() == ErrorKind::kInternal) throw;
-      result = ImportLine{record.line, std::nullopt, ImportAction::kRejected, error.what()};
+      result = ImportLine{line.record.line, std::nullopt, ImportAction::kRejected, error.what()};
     }
     tally(result);
     return result;
   }
 
+  // The record with its cells made values (by the header's columns), or the first cell's
+  // refusal. Reads only what header() set, so it may run on another thread than the writes.
+  ParsedLine parse(CsvRecord record) const {
+    ParsedLine line{std::move(record), {}, nullptr};
+    const std::vector<std::string>& cells = line.record.cells;
+    if (cells.size() > columns_.size()) return line;  // apply() refuses it
+    try {
+      for (size_t i = 0; i < cells.size(); ++i) {
+        if (const Field* field = columns_[i]) line.values[field->name] = Engine::parseValue(*field, cells[i]);
+      }
+    } catch (...) {
+      line.problem = std::current_exception();
+    }
+    return line;
+  }
+
  private:
   // Writes one line, in a savepoint of its own when `alone`; throws Error when refused.
-  ImportLine apply(Tx& tx, const CsvRecord& record, bool alone) {
+  ImportLine apply(Tx& tx, const ParsedLine& line, bool alone) {
+    const CsvRecord& record = line.record;
     ImportLine result{record.line, std::nullopt, ImportAction::kInserted, "OK"};
     const std::vector<std::string>& cells = record.cells;
     if (cells.size() > columns_.size()) {
@@ -113,13 +142,15 @@ class LineWriter {
                                                " cells but the header has " + std::to_string(columns_.size()) +
                                                "; remove the extra cells or quote the ones holding the delimiter.");
     }
-    Values values;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (const Field* field = columns_[i]) values[field->name] = Engine::parseValue(*field, cells[i]);
-    }
-    std::optional<Record> match = matching(tx, values, record.line);
+    if (line.problem) std::rethrow_exception(line.problem);
+    std::optional<Record> match = matching(tx, line.values, record.line);
     // The key matched ignoring case: the stored spelling stays (a User ID cannot change).
-    if (match) values.erase(columns_[*key_column_]->name);
+    Values trimmed;
+    if (match) {
+      trimmed = line.values;
+      trimmed.erase(columns_[*key_column_]->name);
+    }
+    const Values& values = match ? trimmed : line.values;
     if (match && sameValues(*match, values)) {
       // Nothing to change is no change: no validator is asked (a partner's row read back
       // from an export is not an edit of it).
@@ -196,9 +227,58 @@ class LineWriter {
   size_t group_lines_ = kMaxGroupLines;
 };
 
-// Reads `in` and hands its records over in batches of `batch_lines` to `write_batch`.
-template <class WriteBatch>
-void readBatches(std::istream& in, const ImportOptions& options, LineWriter& writer, WriteBatch&& write_batch) {
+// Batches read ahead, from the reading thread to the writing one. At most kAhead wait.
+class BatchQueue {
+ public:
+  // Waits for room; false when the writer has stopped, and the reader should too.
+  bool push(std::vector<ParsedLine> batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return stopped_ || batches_.size() < kAhead; });
+    if (stopped_) return false;
+    batches_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+  // The reader is done; `error` is what stopped it, if anything.
+  void finish(std::exception_ptr error) {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    error_ = error;
+    changed_.notify_all();
+  }
+  // The next batch, or none at the end; throws what stopped the reader.
+  std::optional<std::vector<ParsedLine>> pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_ || !batches_.empty(); });
+    if (batches_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return std::nullopt;
+    }
+    std::vector<ParsedLine> batch = std::move(batches_.front());
+    batches_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kAhead = 2;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<ParsedLine>> batches_;
+  bool done_ = false;
+  bool stopped_ = false;
+  std::exception_ptr error_;
+};
+
+// Reads `in` and hands its records over, parsed, in batches of `batch_lines` to `push`,
+// until it returns false. The header goes to `writer`.
+template <class Push>
+void readLines(std::istream& in, const ImportOptions& options, LineWriter& writer, Push&& push) {
   CsvReader reader;
   bool header = false;
   std::string chunk(kChunk, '\0');
@@ -212,35 +292,61 @@ void readBatches(std::istream& in, const ImportOptions& options, LineWriter& wri
     size_t batch = static_cast<size_t>(std::max<int64_t>(1, options.batch_lines));
     while (records.size() >= batch || (all && !records.empty())) {
       size_t count = std::min(batch, records.size());
-      std::vector<CsvRecord> lines(std::make_move_iterator(records.begin()),
-                                   std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(count)));
+      std::vector<ParsedLine> lines;
+      lines.reserve(count);
+      for (size_t i = 0; i < count; ++i) lines.push_back(writer.parse(std::move(records[i])));
       records.erase(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(count));
-      write_batch(lines);
+      if (!push(std::move(lines))) return false;
     }
+    return true;
   };
   while (in.read(chunk.data(), static_cast<std::streamsize>(kChunk)) || in.gcount() > 0) {
     reader.feed(std::string_view(chunk.data(), static_cast<size_t>(in.gcount())));
-    drain(false);
+    if (!drain(false)) return;
   }
   reader.finish();
-  drain(true);
+  if (!drain(true)) return;
   if (!header) throw badRequest("The file is empty; it needs a header row of field names.");
 }
 
-void writeBatch(Tx& tx, LineWriter& writer, const std::vector<CsvRecord>& lines, const ImportOptions& options,
+// Hands the records of `in` over in batches to `write_batch`. They are read and their cells
+// made values on a thread of their own, ahead of the writes: that is a sixth of a line's
+// work, done on the other core.
+template <class WriteBatch>
+void readBatches(std::istream& in, const ImportOptions& options, LineWriter& writer, WriteBatch&& write_batch) {
+  BatchQueue queue;
+  std::thread reading([&] {
+    try {
+      readLines(in, options, writer, [&](std::vector<ParsedLine> batch) { return queue.push(std::move(batch)); });
+      queue.finish(nullptr);
+    } catch (...) {
+      queue.finish(std::current_exception());
+    }
+  });
+  try {
+    while (std::optional<std::vector<ParsedLine>> batch = queue.pop()) write_batch(*batch);
+  } catch (...) {
+    queue.stop();
+    reading.join();
+    throw;
+  }
+  reading.join();
+}
+
+void writeBatch(Tx& tx, LineWriter& writer, const std::vector<ParsedLine>& lines, const ImportOptions& options,
                 ImportReport& report) {
   std::vector<ImportLine> results;
   results.reserve(lines.size());
-  std::vector<const CsvRecord*> group;
+  std::vector<const ParsedLine*> group;
   auto flush = [&] {
     std::vector<ImportLine> written = writer.writeGroup(tx, group);
     std::move(written.begin(), written.end(), std::back_inserter(results));
     group.clear();
   };
-  for (const CsvRecord& record : lines) {
-    report.last_line = record.line;
-    if (record.line < options.first_line) continue;
-    group.push_back(&record);
+  for (const ParsedLine& line : lines) {
+    report.last_line = line.record.line;
+    if (line.record.line < options.first_line) continue;
+    group.push_back(&line);
     if (group.size() >= writer.groupLines()) flush();
   }
   if (!group.empty()) flush();
@@ -267,7 +373,7 @@ ImportReport importLines(Engine& engine, Tx& tx, const Table& table, std::istrea
   ImportReport report;
   LineWriter writer(engine, table, options, report);
   readBatches(in, options, writer,
-              [&](const std::vector<CsvRecord>& lines) { writeBatch(tx, writer, lines, options, report); });
+              [&](const std::vector<ParsedLine>& lines) { writeBatch(tx, writer, lines, options, report); });
   return report;
 }
 
@@ -319,7 +425,7 @@ ImportReport importCsv(Engine& engine, const Table& given, std::istream& in, con
   }
   ImportReport report;
   LineWriter writer(engine, table, options, report);
-  readBatches(in, options, writer, [&](const std::vector<CsvRecord>& lines) {
+  readBatches(in, options, writer, [&](const std::vector<ParsedLine>& lines) {
     engine.database().writeAlone([&](Tx& tx) { writeBatch(tx, writer, lines, options, report); });
     if (options.on_commit) options.on_commit(report);
   });
