@@ -46,8 +46,9 @@ Values nullValues(const Table& table) {
   return values;
 }
 
-// The SQL of a table's row inserts and key lookups, made once per table shape and thread:
-// building the text per line cost allocations, and the statement cache then hashed it.
+// The SQL of a table's row inserts, reads, updates and key lookups, made once per table
+// shape and thread: building the text per line (or PATCH) cost allocations, and the
+// statement cache then hashed it.
 struct TableSql {
   Id table_id = 0;
   sql::Backend backend = sql::Backend::kSqlite;
@@ -56,7 +57,12 @@ struct TableSql {
   std::string next_id;  // SQLite: the id the next insert takes (see Engine::apply)
   Id find_field = 0;
   std::string find;
+  std::string record;  // one record by id
+  // By the positions (in the table's fields) of the columns an update sets; a few at most.
+  std::vector<std::pair<std::vector<size_t>, std::string>> updates;
 };
+
+constexpr size_t kMaxUpdateShapes = 16;
 
 TableSql& tableSql(const Table& table, sql::Backend backend) {
   thread_local TableSql last;
@@ -64,7 +70,7 @@ TableSql& tableSql(const Table& table, sql::Backend backend) {
               std::equal(table.fields.begin(), table.fields.end(), last.field_ids.begin(),
                          [](const Field& field, Id id) { return field.id == id; });
   if (same) return last;
-  TableSql made{table.id, backend, {}, {}, {}, 0, {}};
+  TableSql made{table.id, backend, {}, {}, {}, 0, {}, {}, {}};
   std::string columns = "version", params = "1";
   for (size_t i = 0; i < table.fields.size(); ++i) {
     made.field_ids.push_back(table.fields[i].id);
@@ -92,6 +98,31 @@ const std::string& findSql(const Table& table, const Field& field, sql::Backend 
                " = ?1 ORDER BY id";
   }
   return sql.find;
+}
+
+const std::string& recordSql(const Table& table, sql::Backend backend) {
+  TableSql& sql = tableSql(table, backend);
+  if (sql.record.empty()) {
+    sql.record = "SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " WHERE id = ?1";
+  }
+  return sql.record;
+}
+
+// Sets only the columns at `columns`: SQLite rewrites the index entry of every column named
+// in SET, changed or not.
+const std::string& updateSql(const Table& table, sql::Backend backend, const std::vector<size_t>& columns) {
+  TableSql& sql = tableSql(table, backend);
+  for (const auto& [shape, text] : sql.updates) {
+    if (shape == columns) return text;
+  }
+  std::string sets = "version = version + 1";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sets += ", " + columnName(table.fields[columns[i]].id) + " = ?" + std::to_string(i + 1);
+  }
+  if (sql.updates.size() >= kMaxUpdateShapes) sql.updates.clear();
+  sql.updates.emplace_back(columns, "UPDATE " + tableName(table.id) + " SET " + sets + " WHERE id = ?" +
+                                        std::to_string(columns.size() + 1));
+  return sql.updates.back().second;
 }
 
 Change makeChange(ChangeKind kind, const Table& table, const std::string& actor) {
@@ -260,21 +291,17 @@ Record Engine::apply(Tx& tx, Change& change) {
     result.id = change.record_id = tx.insertedId(q);
     result.version = 1;
   } else if (!changed.empty()) {
-    // Only the columns that change: SQLite rewrites the index entry of every column named in
-    // SET, changed or not (two of five indexes, and their pages in the WAL, for nothing).
-    std::vector<const Field*> columns;
-    std::string sets = "version = version + 1";
-    for (const Field& field : table.fields) {
-      if (std::find(changed.begin(), changed.end(), field.name) == changed.end()) continue;
-      columns.push_back(&field);
-      sets += ", " + columnName(field.id) + " = ?" + std::to_string(columns.size());
+    // Only the columns that change (two of five indexes, and their pages in the WAL, were
+    // rewritten for nothing).
+    std::vector<size_t> columns;
+    for (size_t i = 0; i < table.fields.size(); ++i) {
+      if (std::find(changed.begin(), changed.end(), table.fields[i].name) != changed.end()) columns.push_back(i);
     }
     size_t id_index = columns.size() + 1;
-    sql::Statement& statement =
-        tx.prepare("UPDATE " + tableName(table.id) + " SET " + sets + " WHERE id = ?" + std::to_string(id_index));
+    sql::Statement& statement = tx.prepare(updateSql(table, tx.backend(), columns));
     statement.reset();
     for (size_t i = 0; i < columns.size(); ++i) {
-      bindValue(statement, static_cast<int>(i + 1), change.get(columns[i]->name));
+      bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[columns[i]].name));
     }
     statement.bind(static_cast<int>(id_index), change.record_id);
     sql::Query q(statement);
@@ -290,8 +317,7 @@ Record Engine::apply(Tx& tx, Change& change) {
 }
 
 std::optional<Record> Engine::record(Tx& tx, const Table& table, Id record_id) const {
-  sql::Query q = tx.query("SELECT " + recordColumns(table) + " FROM " + tableName(table.id) + " WHERE id = ?1",
-                          record_id);
+  sql::Query q = tx.query(recordSql(table, tx.backend()), record_id);
   if (!q.next()) return std::nullopt;
   return readRecord(q, table);
 }
