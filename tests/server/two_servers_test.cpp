@@ -14,6 +14,7 @@
 
 #include "sharing_support.h"
 #include "users_support.h"
+#include "worktable/tables/sql.h"
 #include "worktable/testing/nginx_proxy.h"
 
 namespace {
@@ -150,6 +151,27 @@ TEST_F(TwoServers, APersonDeactivatedOnOneServerIsLockedOutOfTheOtherAtTheNextCa
   ASSERT_EQ(inactive.status, 200) << describe(inactive);
   EXPECT_TRUE(isError(known.other.get("/api/v1/workspaces"), 401));
   EXPECT_TRUE(isError(known.other.get("/api/v1/me"), 401));
+}
+
+// Those caches learn only from committed state: the store itself, SQLite or PostgreSQL, says
+// when a write holds rows not committed yet.
+TEST_F(TwoServers, AWriteToTheSharedStoreKnowsWhenItHoldsRowsNotCommittedYet) {
+  std::string url = server().databaseUrl().empty() ? "sqlite:" + (server().dataDir() / "worktable.db").string()
+                                                   : server().databaseUrl();
+  std::unique_ptr<worktable::sql::Database> store = worktable::sql::Database::open(url);
+  store->read([](worktable::sql::Tx& tx) {
+    tx.query("SELECT value FROM access_stamp WHERE id = 1").next();
+    EXPECT_FALSE(tx.hasPendingWrites());
+  });
+  store->write([](worktable::sql::Tx& tx) {
+    EXPECT_FALSE(tx.hasPendingWrites());
+    tx.query("SELECT value FROM access_stamp WHERE id = 1").next();
+    tx.run("UPDATE access_stamp SET value = value WHERE id = -1");
+    EXPECT_FALSE(tx.hasPendingWrites()) << "read, and changed no row";
+    tx.run("UPDATE access_stamp SET value = value WHERE id = 1");
+    EXPECT_TRUE(tx.hasPendingWrites());
+  });
+  store->write([](worktable::sql::Tx& tx) { EXPECT_FALSE(tx.hasPendingWrites()) << "the last one committed"; });
 }
 
 TEST_F(TwoServers, FortyActivationsSplitAcrossBothTakeExactlyTheTenFreeLicenses) {
