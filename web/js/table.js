@@ -726,7 +726,11 @@ class TableView {
     const outside = (event) => {
       if (!menu.contains(event.target)) close(false);
     };
-    setTimeout(() => document.addEventListener('mousedown', outside, true), 0);
+    // Armed after the click that opened the menu. A menu closed before then (Shift+F10, Esc at
+    // once) must not arm it: left behind, it closed the next menu at the press on its items.
+    setTimeout(() => {
+      if (this.menu && this.menu.element === menu) document.addEventListener('mousedown', outside, true);
+    }, 0);
     this.menu = { element: menu, outside };
     if (enabled[0]) enabled[0].focus();
   }
