@@ -49,7 +49,8 @@ void createDemoIfEmpty(Services& s, const std::filesystem::path& samples_dir, st
   console << "\n  Demo company created. Log in at the address below with\n"
           << "    email:    " << kDemoEmail << "\n"
           << "    password: " << password << "\n"
-          << "  (shown this once; sign up to create your own company).\n\n";
+          << "  (shown this once; sign up to create your own company).\n\n"
+          << std::flush;  // before the server answers: a log file is block-buffered
 }
 
 }  // namespace worktable::server

@@ -379,8 +379,10 @@ TEST_F(DemoCompany, PrintsCredentialsThatLogIn) {
 }
 
 TEST_F(DemoCompany, HasAWorkspaceWithASampleTableHoldingRecords) {
+  std::string password = printedPassword();
+  ASSERT_FALSE(password.empty()) << "no password in the output once the server answers:\n" << server().output();
   HttpClient client = anonymous();
-  client.setBearer(login(client, "admin@demo.example.com", printedPassword()));
+  client.setBearer(login(client, "admin@demo.example.com", password));
   Json workspaces = client.get("/api/v1/workspaces").json();
   int64_t records = 0;
   for (const Json& workspace : workspaces.elements()) {
