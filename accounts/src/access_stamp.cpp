@@ -20,9 +20,4 @@ std::string postgresqlAccessTrigger(const std::string& table, const std::string&
          " FOR EACH ROW EXECUTE FUNCTION access_changed();";
 }
 
-int64_t readAccessStamp(sql::Tx& tx) {
-  sql::Query q = tx.query("SELECT value FROM access_stamp WHERE id = 1");
-  return q.next() ? q.getInt(0) : 0;
-}
-
 }  // namespace worktable::accounts

@@ -11,8 +11,6 @@
 #include <initializer_list>
 #include <string>
 
-#include "worktable/tables/sql.h"
-
 namespace worktable::accounts {
 
 // The function the PostgreSQL triggers call; made with the stamp.
@@ -25,7 +23,5 @@ std::string sqliteAccessTriggers(const std::string& table, std::initializer_list
 // The PostgreSQL trigger doing the same after `events` ("UPDATE OR DELETE"), per row: a
 // statement that changes no row changes no access.
 std::string postgresqlAccessTrigger(const std::string& table, const std::string& events);
-
-int64_t readAccessStamp(sql::Tx& tx);
 
 }  // namespace worktable::accounts

@@ -50,8 +50,8 @@ const std::vector<sql::Step> kMigrations = {
                        " at TEXT NOT NULL, actor TEXT NOT NULL, changes TEXT NOT NULL",
                        "CREATE INDEX history_record ON history(table_id, record_id, id);"),
     // A field's column gets its index when first sorted on or used as an import's key
-    // (Engine::index), not when made: every index is paid at every write of the field, and most fields are never
-    // sorted on. Fields made before this step had one made with them.
+    // (Engine::index), not when made: every index is paid at every write of the field, and
+    // most fields are never sorted on. Fields made before this step had one made with them.
     "ALTER TABLE fields ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1",
 };
 

@@ -275,11 +275,9 @@ Record Engine::apply(Tx& tx, Change& change) {
     const TableSql& sql = tableSql(table, tx.backend());
     Id id = 0;
     if (!sql.next_id.empty()) {
-      sql::Statement& next = tx.prepare(sql.next_id);
-      next.reset();
-      sql::Query q(next);
-      q.next();
-      id = q.getInt(0);
+      sql::Query next = tx.query(sql.next_id);
+      next.next();
+      id = next.getInt(0);
     }
     sql::Statement& statement = tx.prepareInsert(sql.insert);
     statement.reset();

@@ -11,23 +11,13 @@
 namespace worktable::tables {
 namespace {
 
-using test::field;
-
-class CsvImport : public test::EngineTest {
+class CsvImport : public test::PeopleTest {
  protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    if (HasFatalFailure()) return;
-    people_ = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}));
-  }
   // A header and `lines` lines, Ada 1, Ada 2, ...
   static std::string file(int lines) {
     std::string text = "Name,Age\n";
     for (int i = 1; i <= lines; ++i) text += "Ada " + std::to_string(i) + "," + std::to_string(i) + "\n";
     return text;
-  }
-  int64_t stored() {
-    return db().read([&](sql::Tx& tx) { return engine().records(tx, people_, {}).total; });
   }
   static ImportOptions batchesOf(int64_t lines) {
     ImportOptions options;
@@ -35,7 +25,6 @@ class CsvImport : public test::EngineTest {
     options.batch_lines = lines;
     return options;
   }
-  Table people_;
 };
 
 TEST_F(CsvImport, ABadCellIsRefusedOnItsLineAndTheOthersGoOn) {
@@ -47,7 +36,7 @@ TEST_F(CsvImport, ABadCellIsRefusedOnItsLineAndTheOthersGoOn) {
   EXPECT_EQ(report.rows[1].line, 3);
   EXPECT_EQ(report.rows[1].action, ImportAction::kRejected);
   EXPECT_NE(report.rows[1].result.find("Age"), std::string::npos) << report.rows[1].result;
-  EXPECT_EQ(stored(), 2);
+  EXPECT_EQ(total(people_), 2);
 }
 
 TEST_F(CsvImport, AWriteThatFailsStopsTheReadingAndKeepsTheBatchesBefore) {
@@ -59,7 +48,7 @@ TEST_F(CsvImport, AWriteThatFailsStopsTheReadingAndKeepsTheBatchesBefore) {
   };
   EXPECT_THROW(importCsv(engine(), people_, in, options), std::runtime_error);
   EXPECT_EQ(batches, 3);
-  EXPECT_EQ(stored(), 200);
+  EXPECT_EQ(total(people_), 200);
   EXPECT_FALSE(in.eof()) << "the reader stopped, a few batches ahead at most";
 }
 
@@ -76,7 +65,7 @@ TEST_F(CsvImport, ABrokenFileStopsAfterTheBatchesBeforeTheBreak) {
     EXPECT_NE(std::string(error.what()).find("302"), std::string::npos) << error.what();
   }
   EXPECT_EQ(commits, 3);
-  EXPECT_EQ(stored(), 300);
+  EXPECT_EQ(total(people_), 300);
 }
 
 TEST_F(CsvImport, AnUnknownHeaderIsReportedBeforeAnyLine) {

@@ -15,15 +15,7 @@ namespace {
 using test::field;
 using test::text;
 
-class GroupCommit : public test::EngineTest {
- protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    if (HasFatalFailure()) return;
-    people_ = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}));
-  }
-  Table people_;
-};
+class GroupCommit : public test::PeopleTest {};
 
 TEST_F(GroupCommit, ConcurrentWritesAllCommitAndFailingOnesLeaveNothing) {
   constexpr int kThreads = 16, kWrites = 60;

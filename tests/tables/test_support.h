@@ -158,4 +158,15 @@ class EngineTest : public ::testing::Test {
   Id workspace_id_ = 0;
 };
 
+// EngineTest with a table People (Name, Age text and number), the suites' common subject.
+class PeopleTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    if (HasFatalFailure()) return;
+    people_ = createTable(spec("People", {field("Name"), field("Age", FieldType::kNumber)}));
+  }
+  Table people_;
+};
+
 }  // namespace worktable::tables::test

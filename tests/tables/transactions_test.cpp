@@ -13,17 +13,11 @@ using test::field;
 using test::text;
 using test::throwsError;
 
-class Transactions : public test::EngineTest {
+class Transactions : public test::PeopleTest {
  protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    if (HasFatalFailure()) return;
-    people_ = createTable(test::spec("People", {field("Name"), field("Age", FieldType::kNumber)}));
-  }
   int64_t tableCount() {
     return static_cast<int64_t>(db().read([&](sql::Tx& tx) { return engine().tables(tx, workspace_id_); }).size());
   }
-  Table people_;
 };
 
 TEST_F(Transactions, AThrowingFunctionInsideWriteLeavesNothingStored) {

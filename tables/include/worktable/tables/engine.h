@@ -117,9 +117,9 @@ class Engine {
   // Throws kBadRequest for an unknown sort field or a limit or offset out of range.
   static void checkQuery(const Table& table, const RecordQuery& query);
 
+  sql::Database& db_;
   // The fields of tables read lately, under the table's fields_stamp: reading and parsing
   // them on every request was a fifth of a PATCH.
-  sql::Database& db_;
   mutable StampedCache<Id, std::shared_ptr<const std::vector<Field>>> fields_cache_;
   mutable std::shared_mutex validators_mutex_;
   std::map<std::string, std::vector<std::shared_ptr<const Validator>>> validators_;
