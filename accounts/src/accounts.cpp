@@ -249,12 +249,12 @@ void Accounts::endSessions(Tx& tx, Id account_id) {
   tx.run("DELETE FROM sessions WHERE account_id = ?1", account_id);
 }
 
-std::string Accounts::issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
+void Accounts::revokeTokens(Tx& tx, Id account_id, TokenKind kind) {
   tx.run("DELETE FROM tokens WHERE account_id = ?1 AND kind = ?2", account_id, kindName(kind));
-  return issueFirstToken(tx, account_id, kind, lifetime);
 }
 
-std::string Accounts::issueFirstToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
+std::string Accounts::issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime) {
+  revokeTokens(tx, account_id, kind);
   std::string token = newToken();
   tx.run("INSERT INTO tokens (token_hash, account_id, kind, expires_at) VALUES (?1, ?2, ?3, ?4)", hashToken(token),
          account_id, kindName(kind), isoIn(lifetime));

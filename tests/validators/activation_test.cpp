@@ -345,11 +345,34 @@ TEST_F(AccountProvisioningTest, ReactivatesTheMembershipOfARowWithAnAccountWitho
   EXPECT_TRUE(mails().empty());
 }
 
-TEST_F(AccountProvisioningTest, SendsNothingWhenTheRowIsSavedAgainWhileTheInvitationIsLive) {
+TEST_F(AccountProvisioningTest, SendsNothingWhenTheRowIsSavedAgainWhileTheInvitationIsQueued) {
+  // The invitation is not written yet (no sender took it): it has no token, but is live.
   tables::Id id = insert(person("ada", "Ada", "Lovelace", "ada@acme.test")).id;
   Record saved = update(id, {{"Status", text("Active")}, {"First Name", text("Augusta")}});
   EXPECT_EQ(cell(saved, "Validation result"), "OK");
   EXPECT_EQ(mails().size(), 1u);
+}
+
+TEST_F(AccountProvisioningTest, SendsNothingWhenTheRowIsSavedAgainWhileTheInvitationIsLive) {
+  tables::Id id = insert(person("ada", "Ada", "Lovelace", "ada@acme.test")).id;
+  ASSERT_EQ(mails().size(), 1u);  // written: its token is issued
+  Record saved = update(id, {{"Status", text("Active")}, {"First Name", text("Augusta")}});
+  EXPECT_EQ(cell(saved, "Validation result"), "OK");
+  EXPECT_EQ(mails().size(), 1u);
+}
+
+TEST_F(AccountProvisioningTest, AnEmailFixedEndsTheEarlierLinkBeforeTheNewMailIsWritten) {
+  attach<ProfileSync>();
+  tables::Id id = insert(person("ada", "Ada", "Lovelace", "ada@acme.test")).id;
+  std::string old_token = tokenOf(mails()[0].mail);
+  ASSERT_FALSE(old_token.empty());
+  update(id, {{"Email", text("augusta@acme.test")}});
+  EXPECT_TRUE(throwsError(
+      [&] { db_->write([&](sql::Tx& tx) { accounts_->useToken(tx, old_token, accounts::TokenKind::kInvitation); }); },
+      Expected{ErrorKind::kBadRequest, "invalid_token"}));
+  std::vector<accounts::QueuedMail> queued = mails();
+  ASSERT_EQ(queued.size(), 2u);
+  EXPECT_EQ(queued[1].mail.to, "augusta@acme.test");
 }
 
 TEST_F(AccountProvisioningTest, SendsANewInvitationWhenTheRowIsSavedAgainAfterItExpired) {
@@ -376,8 +399,9 @@ TEST_F(AccountProvisioningTest, SendsANewInvitationWhenTheRowIsSavedAgainAfterIt
 TEST_F(AccountProvisioningTest, SendsNothingWhenTheInvitationWasAccepted) {
   tables::Id id = insert(person("ada", "Ada", "Lovelace", "ada@acme.test")).id;
   tables::Id account_id = accountByEmail("ada@acme.test")->id;
+  std::string token = tokenOf(mails()[0].mail);
   db_->write([&](sql::Tx& tx) {
-    accounts_->useToken(tx, tokenOf(mails()[0].mail), accounts::TokenKind::kInvitation);
+    accounts_->useToken(tx, token, accounts::TokenKind::kInvitation);
     accounts_->setPasswordHash(tx, account_id, "x");
   });
   Record saved = update(id, {{"Status", text("Active")}});

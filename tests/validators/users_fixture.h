@@ -21,6 +21,7 @@
 #include "worktable/tables/error.h"
 #include "worktable/tables/sql.h"
 #include "worktable/validators/administration.h"
+#include "worktable/validators/lifecycle.h"
 #include "worktable/validators/users_validators.h"
 
 namespace worktable::validators::test {
@@ -112,6 +113,7 @@ class UsersTableTest : public ::testing::Test {
     outbox_ = std::make_unique<accounts::Outbox>(*db_);
     administration_ = std::make_unique<Administration>(*engine_, *accounts_);
     context_ = std::make_unique<UsersContext>(UsersContext{*accounts_, *outbox_, *administration_, "http://test"});
+    writeInvitationsWith(*engine_, *context_);
     db_->write([&](sql::Tx& tx) {
       NewCompany created = administration_->createCompany(tx, "Acme", Owner{kAdmin, "Olive", "Owner", "x", 0});
       company_id_ = created.company.id;
@@ -180,8 +182,12 @@ class UsersTableTest : public ::testing::Test {
   std::optional<accounts::Membership> membership(tables::Id account_id) {
     return db_->read([&](sql::Tx& tx) { return accounts_->membership(tx, account_id, company_id_); });
   }
+  // Queued mails, invitations written (as a sender would when it takes them).
   std::vector<accounts::QueuedMail> mails() {
-    return db_->read([&](sql::Tx& tx) { return outbox_->due(tx, 1000); });
+    return db_->write([&](sql::Tx& tx) {
+      outbox_->writeInvitations(tx);
+      return outbox_->due(tx, 1000);
+    });
   }
   Licenses licenses() {
     return db_->read([&](sql::Tx& tx) { return administration_->licenses(tx, company_id_); });

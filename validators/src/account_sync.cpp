@@ -31,7 +31,7 @@ void ProfileSync::check(sql::Tx& tx, const tables::Engine& engine, tables::Chang
   // address (the old link stops working).
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (change.changes(kEmail) && account && !account->has_password && !member->external) {
-    if (!change.dry_run) sendInvitation(tx, context_, engine, member->company_id, *account);
+    if (!change.dry_run) sendInvitation(tx, context_, member->company_id, *account);
     change.set(kResult, std::string("OK (invitation sent again to the new email)"));
   }
 }

@@ -77,7 +77,7 @@ void LicenseLimit::check(sql::Tx& tx, const tables::Engine&, tables::Change& cha
   refuseActivation(change, noLicenseMessage(licenses));
 }
 
-void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, tables::Change& change) const {
+void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
   if (change.kind == tables::ChangeKind::kDelete || text(change.get(kStatus)) != kActive) return;
   tables::Id company_id = change.table->company_id;
   std::optional<accounts::Membership> member = rowAccount(tx, context_, change);
@@ -89,12 +89,12 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
     UsersContext& context = context_;
     bool dry_run = change.dry_run;
     change.after_store.push_back(
-        [&context, &engine, fresh, company_id, dry_run](sql::Tx& tx, const tables::Record& record) {
+        [&context, fresh, company_id, dry_run](sql::Tx& tx, const tables::Record& record) {
           accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record.id);
           context.administration.useLicenses(tx, company_id, 1);
           // Later lines of a dry run see the account, the row and the license; a mail is
           // read by no check, and the dry run stores none.
-          if (!dry_run) sendInvitation(tx, context, engine, company_id, account, true);
+          if (!dry_run) sendInvitation(tx, context, company_id, account, true);
         });
     return;
   }
@@ -104,13 +104,15 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine& engine, table
     context_.administration.useLicenses(tx, company_id, 1);
   }
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
-  if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id)) {
-    if (!change.dry_run) sendInvitation(tx, context_, engine, company_id, *account);
+  if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id) &&
+      !context_.outbox.hasPendingInvitation(tx, account->id)) {
+    if (!change.dry_run) sendInvitation(tx, context_, company_id, *account);
     change.set(kResult, std::string("OK (the invitation had expired: a new one was sent)"));
   }
 }
 
 void attachUsersValidators(tables::Engine& engine, UsersContext& context) {
+  writeInvitationsWith(engine, context);
   auto add = [&](auto validator) { engine.addValidator(kUsersKind, std::make_shared<decltype(validator)>(validator)); };
   add(ExternalRowsReadOnly(context));
   add(ImmutableAfterCreation(context));

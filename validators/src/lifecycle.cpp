@@ -1,5 +1,7 @@
 #include "worktable/validators/lifecycle.h"
 
+#include "worktable/tables/error.h"
+
 namespace worktable::validators {
 
 accounts::Mail invitationMail(const UsersContext& context, const std::string& company, const accounts::Account& account,
@@ -14,14 +16,22 @@ accounts::Mail invitationMail(const UsersContext& context, const std::string& co
   };
 }
 
-void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
-                    const accounts::Account& account, bool account_is_new) {
-  std::string token =
-      account_is_new
-          ? context.accounts.issueFirstToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime)
-          : context.accounts.issueToken(tx, account.id, accounts::TokenKind::kInvitation, kInvitationLifetime);
-  std::optional<tables::Company> company = engine.company(tx, company_id);
-  context.outbox.queue(tx, invitationMail(context, company ? company->name : "your company", account, token));
+void sendInvitation(sql::Tx& tx, UsersContext& context, tables::Id company_id, const accounts::Account& account,
+                    bool account_is_new) {
+  // The earlier link stops working now, not when the new mail is written.
+  if (!account_is_new) context.accounts.revokeTokens(tx, account.id, accounts::TokenKind::kInvitation);
+  context.outbox.queueInvitation(tx, account.email, account.id, company_id);
+}
+
+void writeInvitationsWith(const tables::Engine& engine, UsersContext& context) {
+  context.outbox.setInvitationWriter([&engine, &context](sql::Tx& tx, tables::Id account_id, tables::Id company_id) {
+    std::optional<accounts::Account> account = context.accounts.byId(tx, account_id);
+    if (!account) throw Error(ErrorKind::kInternal, "internal", "An invitation names an account that does not exist.");
+    std::string token =
+        context.accounts.issueToken(tx, account_id, accounts::TokenKind::kInvitation, kInvitationLifetime);
+    std::optional<tables::Company> company = engine.company(tx, company_id);
+    return invitationMail(context, company ? company->name : "your company", *account, token);
+  });
 }
 
 accounts::Account Lifecycle::acceptInvitation(sql::Tx& tx, const std::string& token, const std::string& password_hash) {

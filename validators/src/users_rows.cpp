@@ -4,9 +4,10 @@
 
 namespace worktable::validators {
 
-std::string text(const tables::Value& value) {
+const std::string& text(const tables::Value& value) {
+  static const std::string kNone;
   const std::string* found = std::get_if<std::string>(&value);
-  return found ? *found : std::string();
+  return found ? *found : kNone;
 }
 
 bool isTrue(const tables::Value& value) {

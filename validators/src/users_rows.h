@@ -20,7 +20,7 @@ inline const std::string kActive = "Active";
 inline const std::string kInactive = "Inactive";
 
 // The text of a value ("" for null or a non-text).
-std::string text(const tables::Value& value);
+const std::string& text(const tables::Value& value);
 bool isTrue(const tables::Value& value);
 bool isBlank(const tables::Value& value);
 

@@ -8,6 +8,8 @@
 #include <Poco/Data/Session.h>
 #include <linux/futex.h>
 #include <sqlite3.h>
+
+#include <algorithm>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,21 +49,34 @@ class SqliteStatement : public Statement {
                            &stmt_, nullptr) != SQLITE_OK) {
       throw storeError(db, "prepare failed for \"" + sql + "\"");
     }
+    parameters_ = sqlite3_bind_parameter_count(stmt_);
   }
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
+  // A statement is reset before each use and after it (Query), so most resets find it
+  // untouched since the last one. Bindings are not cleared: a text bound next reuses the
+  // buffer of the one before instead of a free and a malloc (together 4% of an import
+  // line, callgrind); parameters left unbound are bound to null at the first step instead.
   void reset() override {
+    if (!used_) return;
     sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+    used_ = false;
+    stepped_ = false;
+    highest_bound_ = 0;
   }
-  void bindNull(int index) override { check(sqlite3_bind_null(stmt_, index)); }
-  void bind(int index, int64_t value) override { check(sqlite3_bind_int64(stmt_, index, value)); }
-  void bind(int index, double value) override { check(sqlite3_bind_double(stmt_, index, value)); }
+  void bindNull(int index) override { check(index, sqlite3_bind_null(stmt_, index)); }
+  void bind(int index, int64_t value) override { check(index, sqlite3_bind_int64(stmt_, index, value)); }
+  void bind(int index, double value) override { check(index, sqlite3_bind_double(stmt_, index, value)); }
   void bind(int index, std::string_view value) override {
-    check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                            SQLITE_TRANSIENT));
+    check(index, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                   SQLITE_TRANSIENT));
   }
   bool next() override {
+    used_ = true;
+    if (!stepped_) {
+      stepped_ = true;
+      for (int index = highest_bound_ + 1; index <= parameters_; ++index) sqlite3_bind_null(stmt_, index);
+    }
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -82,11 +97,17 @@ class SqliteStatement : public Statement {
   int64_t changes() const override { return sqlite3_changes64(db_); }
 
  private:
-  void check(int rc) {
+  void check(int index, int rc) {
+    used_ = true;
+    highest_bound_ = std::max(highest_bound_, index);
     if (rc != SQLITE_OK) throw storeError(db_, "bind failed");
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  int parameters_ = 0;
+  int highest_bound_ = 0;  // parameters are bound in order (Connection::query)
+  bool used_ = false;      // stepped or bound since the last reset
+  bool stepped_ = false;   // stepped since the last reset
 };
 
 int compareIgnoringCase(void*, int a_size, const void* a, int b_size, const void* b) {

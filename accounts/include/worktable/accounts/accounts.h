@@ -107,8 +107,8 @@ class Accounts {
   // Issues a one-time token (stored hashed) and returns it; earlier ones of the same kind
   // for the account stop working.
   std::string issueToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime);
-  // issueToken for an account created in this transaction, which has none to replace.
-  std::string issueFirstToken(Tx& tx, Id account_id, TokenKind kind, std::chrono::seconds lifetime);
+  // Ends the tokens of `kind` the account has not used yet.
+  void revokeTokens(Tx& tx, Id account_id, TokenKind kind);
   // Spends a token and returns its account. Throws Error(kBadRequest, "invalid_token") for an
   // unknown or spent one, Error(kConflict, "token_expired") for an expired one.
   Id useToken(Tx& tx, const std::string& token, TokenKind kind);

@@ -18,11 +18,15 @@ inline constexpr std::chrono::hours kResetLifetime{1};
 accounts::Mail invitationMail(const UsersContext& context, const std::string& company, const accounts::Account& account,
                               const std::string& token);
 
-// Issues a fresh invitation token for `account` (earlier ones stop working) and queues the
-// mail, naming the company. `account_is_new`: created in this transaction, it has no
-// earlier token to revoke.
-void sendInvitation(sql::Tx& tx, UsersContext& context, const tables::Engine& engine, tables::Id company_id,
-                    const accounts::Account& account, bool account_is_new = false);
+// Queues the invitation of `account` to the company (outbox.h: its token is issued when a
+// sender takes it); earlier invitation links stop working at once. `account_is_new`:
+// created in this transaction, it has no earlier token to revoke.
+void sendInvitation(sql::Tx& tx, UsersContext& context, tables::Id company_id, const accounts::Account& account,
+                    bool account_is_new = false);
+
+// Makes the context's outbox write invitation mails (a fresh token each, naming the
+// company). `engine` and `context` must outlive the outbox's use.
+void writeInvitationsWith(const tables::Engine& engine, UsersContext& context);
 
 class Lifecycle {
  public:
