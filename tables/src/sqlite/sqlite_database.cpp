@@ -54,9 +54,9 @@ class SqliteStatement : public Statement {
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
   // A statement is reset before each use and after it (Query), so most resets find it
-  // untouched since the last one. Bindings are not cleared: a text bound next reuses the
-  // buffer of the one before instead of a free and a malloc (together 4% of an import
-  // line, callgrind); parameters left unbound are bound to null at the first step instead.
+  // untouched since the last one (1.4% of an import line, callgrind). Bindings are not
+  // cleared, the next use binds over them (0.5% more); parameters a use leaves unbound are
+  // bound to null at its first step instead.
   void reset() override {
     if (!used_) return;
     sqlite3_reset(stmt_);
