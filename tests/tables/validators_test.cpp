@@ -338,8 +338,8 @@ TEST_F(Validators, AfterStoreWorkSeesTheNewIdAndItsFailureRollsBackTheChange) {
   std::vector<Id> stored_ids;
   engine().addValidator("users", validator("after", [&](sql::Tx&, const Engine&, Change& change) {
                           bool fail = change.get("Name") == text("Fail");
-                          change.after_store.push_back([&stored_ids, fail](sql::Tx&, const Record& record) {
-                            stored_ids.push_back(record.id);
+                          change.after_store.push_back([&stored_ids, fail](sql::Tx&, Id record_id) {
+                            stored_ids.push_back(record_id);
                             if (fail) throw conflict("mail_failed", "Could not queue the invitation.");
                           });
                         }));

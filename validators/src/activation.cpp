@@ -89,8 +89,8 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Chan
     UsersContext& context = context_;
     bool dry_run = change.dry_run;
     change.after_store.push_back(
-        [&context, fresh, company_id, dry_run](sql::Tx& tx, const tables::Record& record) {
-          accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record.id);
+        [&context, fresh, company_id, dry_run](sql::Tx& tx, tables::Id record_id) {
+          accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record_id);
           context.administration.useLicenses(tx, company_id, 1);
           // Later lines of a dry run see the account, the row and the license; a mail is
           // read by no check, and the dry run stores none.

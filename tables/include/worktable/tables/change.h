@@ -34,9 +34,9 @@ struct Change {
   // field. A validator that takes charge of one erases it (and keeps or fixes the value);
   // any left after the validators refuses the change.
   std::map<std::string, Error> problems;
-  // Work that needs the stored record (an insert's new id), run right after it is written,
-  // in the same transaction; a throw here still rolls everything back.
-  std::vector<std::function<void(sql::Tx&, const Record&)>> after_store;
+  // Work that needs the stored record's id (an insert's is new), run right after it is
+  // written, in the same transaction; a throw here still rolls everything back.
+  std::vector<std::function<void(sql::Tx&, Id record_id)>> after_store;
   // What a validator says of a change it let through amended (an activation put back):
   // the write succeeds, and an import reports the note beside the line.
   std::string note;
