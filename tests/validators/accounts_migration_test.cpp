@@ -1,5 +1,5 @@
-// The accounts table's migration off AUTOINCREMENT (accounts/src/accounts.cpp, step 5), on a
-// database whose accounts already have memberships, tokens and a company.
+// The rebuilds of the accounts and memberships tables (accounts/src/accounts.cpp, steps 5
+// and 6), on a database whose accounts already have memberships, tokens and a company.
 #include "users_fixture.h"
 
 namespace worktable::validators {
@@ -38,7 +38,7 @@ TEST_F(AccountsMigration, AccountsMadeWithAutoincrementAreRebuiltWithWhatRefersT
 
   accounts::Accounts migrated(*db_);
 
-  EXPECT_EQ(number("SELECT version FROM migrations WHERE module = 'accounts'"), 5);
+  EXPECT_EQ(number("SELECT version FROM migrations WHERE module = 'accounts'"), 6);
   EXPECT_EQ(number("SELECT count(*) FROM sqlite_sequence WHERE name = 'accounts'"), 0);
   EXPECT_EQ(number("SELECT count(*) FROM pragma_foreign_key_check"), 0);
   EXPECT_EQ(accountById(ada.account_id)->email, "ada@acme.test");
@@ -63,6 +63,37 @@ TEST_F(AccountsMigration, AccountsMadeWithAutoincrementAreRebuiltWithWhatRefersT
 
   int64_t stamp = db_->read([&](sql::Tx& tx) { return migrated.accessStamp(tx); });
   db_->write([&](sql::Tx& tx) { migrated.updateProfile(tx, ada.account_id, "Augusta", "Lovelace", "ada@acme.test"); });
+  EXPECT_NE(db_->read([&](sql::Tx& tx) { return migrated.accessStamp(tx); }), stamp)
+      << "the rebuilt table lost the trigger that moves the access stamp";
+}
+
+// Memberships made as a rowid table (accounts at version 5): each keeps its account,
+// company, row and flags, the key still refuses a second membership of one account in one
+// company, and the access stamp still moves when one changes.
+TEST_F(AccountsMigration, MembershipsAreRebuiltKeyedByAccountAndCompany) {
+  test::Member ada = addMember("ada", "Ada", "Lovelace", "ada@acme.test");
+  test::Member bob = addMember("bob", "Bob", "Builder", "bob@acme.test", "Inactive");
+  db_->write([](sql::Tx& tx) { tx.exec("UPDATE migrations SET version = 5 WHERE module = 'accounts'"); });
+
+  accounts::Accounts migrated(*db_);
+
+  EXPECT_EQ(number("SELECT count(*) FROM sqlite_schema WHERE name = 'memberships' AND sql LIKE '%WITHOUT ROWID'"),
+            1);
+  EXPECT_EQ(number("SELECT count(*) FROM memberships"), 3);
+  EXPECT_EQ(membership(ada.account_id)->row_id, ada.row_id);
+  EXPECT_TRUE(membership(ada.account_id)->active);
+  EXPECT_FALSE(membership(bob.account_id)->active);
+  EXPECT_TRUE(membership(owner_.id)->admin);
+  EXPECT_EQ(db_->read([&](sql::Tx& tx) { return migrated.membershipOfRow(tx, company_id_, bob.row_id)->account_id; }),
+            bob.account_id);
+  EXPECT_THROW(db_->write([&](sql::Tx& tx) {
+                 tx.run("INSERT INTO memberships (account_id, company_id) VALUES (?1, ?2)", ada.account_id,
+                        company_id_);
+               }),
+               Error);
+
+  int64_t stamp = db_->read([&](sql::Tx& tx) { return migrated.accessStamp(tx); });
+  db_->write([&](sql::Tx& tx) { migrated.setMembershipActive(tx, ada.account_id, company_id_, false); });
   EXPECT_NE(db_->read([&](sql::Tx& tx) { return migrated.accessStamp(tx); }), stamp)
       << "the rebuilt table lost the trigger that moves the access stamp";
 }
