@@ -8,11 +8,10 @@
 #include <Poco/Data/Session.h>
 #include <linux/futex.h>
 #include <sqlite3.h>
-
-#include <algorithm>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <unordered_map>
