@@ -61,16 +61,14 @@ const std::vector<sql::Step> kMigrations = {
     // Memberships keyed by their primary key alone: a new account's lands at the end of it,
     // and the separate rowid b-tree was one more write a membership (1.3% of an imported
     // staff line, callgrind). Nothing refers to memberships; its triggers go with it.
-    sql::sqliteOnly("CREATE TABLE memberships_rebuilt (account_id INTEGER NOT NULL REFERENCES accounts(id),"
-                    " company_id INTEGER NOT NULL REFERENCES companies(id), admin INTEGER NOT NULL DEFAULT 0,"
-                    " external INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1,"
-                    " row_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, company_id)) WITHOUT ROWID;"
-                    "INSERT INTO memberships_rebuilt (account_id, company_id, admin, external, active, row_id)"
-                    " SELECT account_id, company_id, admin, external, active, row_id FROM memberships;"
-                    "DROP TABLE memberships;"
-                    "ALTER TABLE memberships_rebuilt RENAME TO memberships;"
-                    "CREATE INDEX memberships_company_row ON memberships(company_id, row_id);" +
-                    sqliteAccessTriggers("memberships", {"UPDATE", "DELETE"})),
+    sql::sqliteRebuild("memberships",
+                       "account_id INTEGER NOT NULL REFERENCES accounts(id),"
+                       " company_id INTEGER NOT NULL REFERENCES companies(id), admin INTEGER NOT NULL DEFAULT 0,"
+                       " external INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1,"
+                       " row_id INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, company_id)",
+                       "CREATE INDEX memberships_company_row ON memberships(company_id, row_id);" +
+                           sqliteAccessTriggers("memberships", {"UPDATE", "DELETE"}),
+                       " WITHOUT ROWID"),
 };
 
 const std::string kAccountColumns = "id, email, first_name, last_name, active, user_id, password_hash <> ''";

@@ -21,11 +21,12 @@ int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps) {
   return static_cast<int>(steps.size());
 }
 
-Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes) {
+Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes,
+                   const std::string& options) {
   std::string rebuilt = table + "_rebuilt";
-  return sqliteOnly("CREATE TABLE " + rebuilt + " (" + definition + "); INSERT INTO " + rebuilt + " SELECT * FROM " +
-                    table + "; DROP TABLE " + table + "; ALTER TABLE " + rebuilt + " RENAME TO " + table + "; " +
-                    indexes);
+  return sqliteOnly("CREATE TABLE " + rebuilt + " (" + definition + ")" + options + "; INSERT INTO " + rebuilt +
+                    " SELECT * FROM " + table + "; DROP TABLE " + table + "; ALTER TABLE " + rebuilt + " RENAME TO " +
+                    table + "; " + indexes);
 }
 
 }  // namespace worktable::sql

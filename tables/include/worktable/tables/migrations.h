@@ -35,8 +35,11 @@ inline Step postgresqlOnly(std::string sql) {
 }
 
 // SQLite's way to change what ALTER TABLE cannot: `table` made again under `definition` (its
-// columns in the same order), its rows copied, then `indexes` (SQL) made again. SQLite alone.
-Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes);
+// columns in the same order) and `options` (" WITHOUT ROWID"), its rows copied, then
+// `indexes` (SQL: its indexes and triggers, dropped with the old table) made again. SQLite
+// alone. Not for a table others refer to: dropping it would orphan their rows.
+Step sqliteRebuild(const std::string& table, const std::string& definition, const std::string& indexes,
+                   const std::string& options = "");
 
 // Applies the steps of `module` not applied yet; returns the module's version afterwards.
 int migrate(Tx& tx, const std::string& module, const std::vector<Step>& steps);
