@@ -26,15 +26,19 @@ Value fromVar(const Poco::Dynamic::Var& var) {
 
 // {"field": [before, after], ...} for the fields that differ, written out by hand: building
 // Poco JSON objects for it took a tenth of an import's time.
-std::string historyJson(const Change& change, const std::vector<std::string>& changed) {
+// {"field": [before, after], ...} of the fields at `changed` (indexes in the table's
+// fields), whose values after the change are `values`.
+std::string historyJson(const Change& change, const std::vector<size_t>& changed,
+                        const std::vector<const Value*>& values) {
   std::string out = "{";
-  for (const std::string& field : changed) {
+  for (size_t i : changed) {
+    const std::string& field = change.table->fields[i].name;
     if (out.size() > 1) out += ',';
     appendJsonString(out, field);
     out += ":[";
     appendJson(out, change.old(field));
     out += ',';
-    appendJson(out, change.get(field));
+    appendJson(out, *values[i]);
     out += ']';
   }
   return out + "}";
@@ -172,20 +176,20 @@ Record readRecord(const sql::Query& query, const Table& table) {
   return record;
 }
 
-Record Engine::insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool dry_run) {
-  return insertChange(tx, table, values, actor, false, dry_run);
+Record Engine::insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, Trial* trial) {
+  return insertChange(tx, table, values, actor, false, trial);
 }
 
 Record Engine::insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor) {
-  return insertChange(tx, table, values, actor, true, false);
+  return insertChange(tx, table, values, actor, true, nullptr);
 }
 
 Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor,
-                            bool system, bool dry_run) {
+                            bool system, Trial* trial) {
   Change change = makeChange(ChangeKind::kInsert, table, actor);
   change.after = nullValues(table);
   change.system = system;
-  change.dry_run = dry_run;
+  change.trial = trial;
   for (const auto& [name, value] : values) {
     change.after[name] = value;
     change.written.push_back(name);
@@ -194,7 +198,7 @@ Record Engine::insertChange(Tx& tx, const Table& table, const Values& values, co
 }
 
 Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& values,
-                      std::optional<int64_t> version, const std::string& actor, bool dry_run) {
+                      std::optional<int64_t> version, const std::string& actor, Trial* trial) {
   std::optional<Record> stored = record(tx, table, record_id);
   if (!stored) throw notFound("Record " + std::to_string(record_id));
   if (version && *version != stored->version) {
@@ -206,7 +210,7 @@ Record Engine::update(Tx& tx, const Table& table, Id record_id, const Values& va
   Change change = makeChange(ChangeKind::kUpdate, table, actor);
   change.record_id = record_id;
   change.version = stored->version;
-  change.dry_run = dry_run;
+  change.trial = trial;
   change.before = stored->values;
   change.after = stored->values;
   for (const auto& [name, value] : values) {
@@ -261,15 +265,21 @@ Record Engine::apply(Tx& tx, Change& change) {
     for (const auto& validator : validatorsOf(table.kind)) validator->check(tx, *this, change);
   }
   if (!change.problems.empty()) throw change.problems.begin()->second;
-  std::vector<std::string> changed = change.changedFields();
-  size_t next_changed = 0;  // `changed` is in the table's order
-  for (const Field& field : table.fields) {
-    if (next_changed == changed.size() || changed[next_changed] != field.name) continue;
-    ++next_changed;
-    bool taken_in_charge = std::find(flagged.begin(), flagged.end(), field.name) != flagged.end();
-    const Value& value = change.get(field.name);
-    if (taken_in_charge) checkType(field, value);
-    else checkValue(field, value);
+  // Each field's value, looked up once now that the validators are done with them (by name
+  // in a map, a look-up cost an import line as much as its row's insert), and the fields
+  // that change, in the table's order.
+  const std::vector<Field>& fields = table.fields;
+  std::vector<const Value*> values;
+  std::vector<size_t> changed;
+  values.reserve(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    values.push_back(&change.get(fields[i].name));
+    if (*values[i] != change.old(fields[i].name)) changed.push_back(i);
+  }
+  for (size_t i : changed) {
+    bool taken_in_charge = std::find(flagged.begin(), flagged.end(), fields[i].name) != flagged.end();
+    if (taken_in_charge) checkType(fields[i], *values[i]);
+    else checkValue(fields[i], *values[i]);
   }
 
   // The values go into the result at the end (moved: a copy of them was 1% of an import
@@ -281,34 +291,26 @@ Record Engine::apply(Tx& tx, Change& change) {
     const TableSql& sql = tableSql(table, tx.backend());
     sql::Statement& statement = tx.prepareInsert(sql.insert);
     statement.reset();
-    for (size_t i = 0; i < table.fields.size(); ++i) {
-      bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[i].name));
-    }
+    for (size_t i = 0; i < fields.size(); ++i) bindValue(statement, static_cast<int>(i + 1), *values[i]);
     sql::Query q(statement);
     result.id = change.record_id = tx.insertedId(q);
     result.version = 1;
   } else if (!changed.empty()) {
     // Only the columns that change (two of five indexes, and their pages in the WAL, were
     // rewritten for nothing).
-    std::vector<size_t> columns;
-    for (size_t i = 0; i < table.fields.size(); ++i) {
-      if (std::find(changed.begin(), changed.end(), table.fields[i].name) != changed.end()) columns.push_back(i);
-    }
-    size_t id_index = columns.size() + 1;
-    sql::Statement& statement = tx.prepare(updateSql(table, tx.backend(), columns));
+    size_t id_index = changed.size() + 1;
+    sql::Statement& statement = tx.prepare(updateSql(table, tx.backend(), changed));
     statement.reset();
-    for (size_t i = 0; i < columns.size(); ++i) {
-      bindValue(statement, static_cast<int>(i + 1), change.get(table.fields[columns[i]].name));
-    }
+    for (size_t i = 0; i < changed.size(); ++i) bindValue(statement, static_cast<int>(i + 1), *values[changed[i]]);
     statement.bind(static_cast<int>(id_index), change.record_id);
     sql::Query q(statement);
     q.next();
     result.version = change.version + 1;
   }
   for (const auto& work : change.after_store) work(tx, result.id);
-  if ((!changed.empty() || change.kind == ChangeKind::kDelete) && !change.dry_run) {
+  if ((!changed.empty() || change.kind == ChangeKind::kDelete) && !change.trial) {
     tx.run("INSERT INTO history (table_id, record_id, at, actor, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
-           table.id, change.record_id, nowIso(), change.actor, historyJson(change, changed));
+           table.id, change.record_id, nowIso(), change.actor, historyJson(change, changed, values));
   }
   result.values = std::move(change.after);
   return result;

@@ -44,6 +44,13 @@ std::string foldCase(std::string_view text) {
   std::string folded;
   folded.reserve(text.size());
   for (size_t pos = 0; pos < text.size();) {
+    // ASCII fast path, as in compareFolded: most text folded is plain (identifiers, emails).
+    unsigned char byte = static_cast<unsigned char>(text[pos]);
+    if (byte < 0x80) {
+      folded.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte));
+      ++pos;
+      continue;
+    }
     size_t start = pos;
     int code = next(text, pos);
     if (code < 0) {

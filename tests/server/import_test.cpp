@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -292,6 +293,53 @@ TEST_F(StaffListImport, ADryRunReportsWhatWouldHappenAndStoresNothing) {
   EXPECT_EQ(licenses(acme)["used"].integer(), used);
   flushOutbox(server(), acme);
   EXPECT_EQ(outboxMails(server().dataDir()).size(), mails + 1) << "only flushOutbox's own reset mail";
+}
+
+// A line's action and result, its row numbers left out (a dry run's rows are rolled back,
+// and a store may not give the same ids again).
+std::string outcome(const Json& row) {
+  std::string result = std::regex_replace(row["result"].str(), std::regex("row [0-9]+"), "row N");
+  return std::to_string(row["line"].integer()) + " " + row["action"].str() + ": " + result;
+}
+
+TEST_F(StaffListImport, ADryRunReportsLineForLineWhatTheImportThenDoes) {
+  Company acme = newCompany(server(), "uimp-same");
+  Row kept = newRow("uimp-same-kept");
+  addActiveRow(acme, kept);
+  setFreeLicenses(acme, 3);
+  Row ada = newRow("uimp-same-ada"), bob = newRow("uimp-same-bob"), cyd = newRow("uimp-same-cyd");
+  Row dan = newRow("uimp-same-dan"), eve = newRow("uimp-same-eve");
+  Row twin = newRow("uimp-same-twin");
+  twin.email = upper(ada.email);  // taken by Ada's line: put back
+  Row bob_again = bob;            // Bob's User ID twice: refused, and the lines before it written again
+  bob_again.first_name = "Robert";
+  Row kept_moved = kept;          // an existing account moved to Ada's new address: refused
+  kept_moved.email = ada.email;
+  std::string csv = csvHeader() + csvLine(ada, "Active") + csvLine(bob, "Active") + csvLine(twin, "Active") +
+                    csvLine(bob_again, "Active") + csvLine(kept_moved, "Active") + csvLine(cyd, "Active") +
+                    csvLine(dan, "Active") + csvLine(eve, "Active");
+
+  Response dry = acme.tenant.api.postCsv(tablePath(acme.users_table, "/import?dryRun=1"), csv);
+  ASSERT_EQ(dry.status, 200) << describe(dry);
+  Response real = importRows(acme, csv);
+  ASSERT_EQ(real.status, 200) << describe(real);
+  Json expected = real.json(), reported = dry.json();
+  ASSERT_EQ(reported["rows"].size(), expected["rows"].size()) << reported;
+  for (size_t i = 0; i < expected["rows"].size(); ++i) {
+    EXPECT_EQ(outcome(reported["rows"][i]), outcome(expected["rows"][i]));
+  }
+  for (const char* count : {"inserted", "updated", "unchanged", "rejected", "noted"}) {
+    EXPECT_EQ(reported[count].integer(), expected[count].integer()) << count;
+  }
+  EXPECT_EQ(reported["licenses"].dump(), expected["licenses"].dump());
+  // What the lines did, for the record: the twin put back, Bob's second line and the moved
+  // email refused, Dan and Eve without a license.
+  EXPECT_TRUE(mentions(expected["rows"][2]["result"], "already used")) << expected;
+  EXPECT_EQ(expected["rows"][3]["action"].str(), "rejected") << expected;
+  EXPECT_EQ(expected["rows"][4]["action"].str(), "rejected") << expected;
+  EXPECT_TRUE(mentions(expected["rows"][4]["result"], "already used")) << expected;
+  EXPECT_TRUE(mentions(expected["rows"][6]["result"], "license")) << expected;
+  EXPECT_TRUE(mentions(expected["rows"][7]["result"], "license")) << expected;
 }
 
 class ImportJobs : public ServerTest<ImportJobs> {};

@@ -74,5 +74,25 @@ TEST(CompareFolded, IgnoresCaseOverUnicode) {
   EXPECT_GT(compareFolded("zoé", "ZOE"), 0);
 }
 
+TEST(FoldCase, FoldsAlikeExactlyTheTextsTheComparisonFindsEqual) {
+  // A dry run keeps the identifiers it would have stored by their folded form, in place of
+  // an index that compares them with compareFolded: both must agree on valid UTF-8.
+  const std::vector<std::string> pieces = {"a", "A", "z", "Z", "@", "0", "é", "É", "ß", "ẞ", "中", "ÿ", "Ÿ", "K", "k",
+                                           "\u212A", "İ", "i", "I"};
+  std::mt19937 random(20261203);
+  auto make = [&] {
+    std::string text;
+    size_t length = random() % 4;
+    for (size_t i = 0; i < length; ++i) text += pieces[random() % pieces.size()];
+    return text;
+  };
+  for (int round = 0; round < 100000; ++round) {
+    std::string a = make(), b = make();
+    ASSERT_EQ(foldCase(a) == foldCase(b), compareFolded(a, b) == 0) << "\"" << a << "\" vs \"" << b << "\"";
+  }
+  EXPECT_EQ(foldCase("Ada.LOVELACE@Example.com"), "ada.lovelace@example.com");
+  EXPECT_EQ(foldCase("ÉLODIE Zoé"), "élodie zoé");
+}
+
 }  // namespace
 }  // namespace worktable::tables

@@ -115,6 +115,31 @@ TEST_F(Transactions, NestedSavepointRollsBackOnlyTheInnerOne) {
   EXPECT_EQ(total(people_), 2);
 }
 
+TEST_F(Transactions, ASavepointRolledBackRunsTheUndoRegisteredInsideItLastFirst) {
+  std::vector<std::string> undone;
+  auto keep = [&](sql::Tx& tx, const std::string& what) { tx.onRollback([&undone, what] { undone.push_back(what); }); };
+  db().write([&](sql::Tx& tx) {
+    keep(tx, "outside any savepoint");
+    tx.savepoint([&] {
+      keep(tx, "kept");
+      EXPECT_THROW(tx.savepoint([&] {
+        keep(tx, "inner");
+        throw std::runtime_error("inner");
+      }),
+                   std::runtime_error);
+    });
+    EXPECT_EQ(undone, (std::vector<std::string>{"inner"}));
+    EXPECT_THROW(tx.savepoint([&] {
+      keep(tx, "outer");
+      tx.savepoint([&] { keep(tx, "released inside"); });
+      throw std::runtime_error("outer");
+    }),
+                 std::runtime_error);
+  });
+  EXPECT_EQ(undone, (std::vector<std::string>{"inner", "released inside", "outer"}))
+      << "a released savepoint's undo passes to the one around it; none runs for a savepoint kept";
+}
+
 TEST_F(Transactions, ReadersDoNotSeeAWriteUntilItCommits) {
   db().write([&](sql::Tx& tx) {
     engine().insert(tx, people_, {{"Name", text("Pending")}}, "ada");

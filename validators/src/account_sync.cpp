@@ -18,11 +18,11 @@ void ProfileSync::check(sql::Tx& tx, const tables::Engine& engine, tables::Chang
   }
   if (change.problems.count(kEmail)) return;  // the engine refuses the malformed email
   std::string email = text(change.get(kEmail));
-  std::optional<accounts::Account> holder = context_.accounts.byEmail(tx, email);
-  if (holder && holder->id != member->account_id) {
-    throw conflict("duplicate_email", "Email " + email + " is already used by " +
-                                          describeHolder(tx, context_, engine, *change.table, *holder) +
-                                          ". Change that row's email to free it, or use another address.",
+  if (std::optional<std::string> holder =
+          identityHolder(tx, context_, engine, change, Identity::kEmail, email, member->account_id)) {
+    throw conflict("duplicate_email",
+                   "Email " + email + " is already used by " + *holder +
+                       ". Change that row's email to free it, or use another address.",
                    kEmail);
   }
   context_.accounts.updateProfile(tx, member->account_id, text(change.get(kFirstName)), text(change.get(kLastName)),
@@ -31,7 +31,7 @@ void ProfileSync::check(sql::Tx& tx, const tables::Engine& engine, tables::Chang
   // address (the old link stops working).
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (change.changes(kEmail) && account && !account->has_password && !member->external) {
-    if (!change.dry_run) sendInvitation(tx, context_, member->company_id, *account);
+    if (!change.trial) sendInvitation(tx, context_, member->company_id, *account);
     change.set(kResult, std::string("OK (invitation sent again to the new email)"));
   }
 }

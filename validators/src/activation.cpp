@@ -52,16 +52,14 @@ void ValidEmail::check(sql::Tx& tx, const tables::Engine&, tables::Change& chang
 
 void UniqueIdentity::check(sql::Tx& tx, const tables::Engine& engine, tables::Change& change) const {
   if (!activatesNewAccount(tx, context_, change)) return;
-  std::string user_id = text(change.get(kUserId));
-  if (std::optional<accounts::Account> holder = context_.accounts.byUserId(tx, user_id)) {
-    return refuseActivation(change, "User ID " + user_id + " is already used by " +
-                                        describeHolder(tx, context_, engine, *change.table, *holder) +
+  const std::string& user_id = text(change.get(kUserId));
+  if (std::optional<std::string> holder = identityHolder(tx, context_, engine, change, Identity::kUserId, user_id)) {
+    return refuseActivation(change, "User ID " + user_id + " is already used by " + *holder +
                                         ". Choose another User ID, then set Status to Active again.");
   }
-  std::string email = text(change.get(kEmail));
-  if (std::optional<accounts::Account> holder = context_.accounts.byEmail(tx, email)) {
-    refuseActivation(change, "Email " + email + " is already used by " +
-                                 describeHolder(tx, context_, engine, *change.table, *holder) +
+  const std::string& email = text(change.get(kEmail));
+  if (std::optional<std::string> holder = identityHolder(tx, context_, engine, change, Identity::kEmail, email)) {
+    refuseActivation(change, "Email " + email + " is already used by " + *holder +
                                  ". Change that row's email to free it, or use another address.");
   }
 }
@@ -87,15 +85,15 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Chan
     accounts::NewAccount fresh{text(change.get(kEmail)), text(change.get(kUserId)), text(change.get(kFirstName)),
                                text(change.get(kLastName)), ""};
     UsersContext& context = context_;
-    bool dry_run = change.dry_run;
-    change.after_store.push_back(
-        [&context, fresh, company_id, dry_run](sql::Tx& tx, tables::Id record_id) {
-          accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record_id);
-          context.administration.useLicenses(tx, company_id, 1);
-          // Later lines of a dry run see the account, the row and the license; a mail is
-          // read by no check, and the dry run stores none.
-          if (!dry_run) sendInvitation(tx, context, company_id, account, true);
-        });
+    tables::Trial* trial = change.trial;
+    change.after_store.push_back([&context, fresh, company_id, trial](sql::Tx& tx, tables::Id record_id) {
+      context.administration.useLicenses(tx, company_id, 1);
+      // Later lines of a dry run see the row, the license and the identifiers taken; a
+      // mail is read by no check, and the dry run stores none.
+      if (trial) return keepTrialAccount(tx, *trial, fresh, record_id);
+      accounts::Account account = context.accounts.createMember(tx, fresh, company_id, record_id);
+      sendInvitation(tx, context, company_id, account, true);
+    });
     return;
   }
   if (member->external) return;
@@ -106,7 +104,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Chan
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id) &&
       !context_.outbox.hasPendingInvitation(tx, account->id)) {
-    if (!change.dry_run) sendInvitation(tx, context_, company_id, *account);
+    if (!change.trial) sendInvitation(tx, context_, company_id, *account);
     change.set(kResult, std::string("OK (the invitation had expired: a new one was sent)"));
   }
 }

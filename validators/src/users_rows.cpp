@@ -1,6 +1,9 @@
 #include "users_rows.h"
 
+#include <unordered_map>
+
 #include "worktable/tables/error.h"
+#include "worktable/tables/text.h"
 
 namespace worktable::validators {
 
@@ -50,20 +53,66 @@ void refuseActivation(tables::Change& change, const std::string& message) {
   change.note = message;
 }
 
+namespace {
+
+// "row 12 (Juliette Binoche, Inactive)", or none when the row is gone.
+std::optional<std::string> describeRow(sql::Tx& tx, const tables::Engine& engine, const tables::Table& users,
+                                       tables::Id row_id) {
+  std::optional<tables::Record> row = engine.record(tx, users, row_id);
+  if (!row) return std::nullopt;
+  std::string status = text(row->values[kStatus]);
+  return "row " + std::to_string(row->id) + " (" + text(row->values[kFirstName]) + " " +
+         text(row->values[kLastName]) + ", " + (status.empty() ? kInactive : status) + ")";
+}
+
+// The accounts a dry run would have created, by the folded identifiers (as the accounts'
+// UNICASE indexes compare them), each naming its row.
+struct TrialAccounts {
+  std::unordered_map<std::string, tables::Id> by_user_id;
+  std::unordered_map<std::string, tables::Id> by_email;
+};
+
+}  // namespace
+
 std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
                            const tables::Table& users, const accounts::Account& holder) {
   std::optional<accounts::Membership> member = context.accounts.membership(tx, holder.id, users.company_id);
   if (member && member->row_id != 0) {
-    if (std::optional<tables::Record> row = engine.record(tx, users, member->row_id)) {
-      std::string status = text(row->values[kStatus]);
-      return "row " + std::to_string(row->id) + " (" + text(row->values[kFirstName]) + " " +
-             text(row->values[kLastName]) + ", " + (status.empty() ? kInactive : status) + ")";
-    }
+    if (std::optional<std::string> row = describeRow(tx, engine, users, member->row_id)) return *row;
   }
   if (!holder.active && context.accounts.memberships(tx, holder.id).empty()) {
     return "an archived account (its row was deleted)";
   }
   return "an account outside this company";
+}
+
+std::optional<std::string> identityHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
+                                          const tables::Change& change, Identity identity, const std::string& value,
+                                          tables::Id except_account) {
+  const tables::Table& users = *change.table;
+  if (change.trial) {
+    TrialAccounts& made = change.trial->part<TrialAccounts>();
+    auto& taken = identity == Identity::kUserId ? made.by_user_id : made.by_email;
+    auto found = taken.empty() ? taken.end() : taken.find(tables::foldCase(value));
+    if (found != taken.end()) {
+      return describeRow(tx, engine, users, found->second).value_or("row " + std::to_string(found->second));
+    }
+  }
+  std::optional<accounts::Account> holder =
+      identity == Identity::kUserId ? context.accounts.byUserId(tx, value) : context.accounts.byEmail(tx, value);
+  if (!holder || holder->id == except_account) return std::nullopt;
+  return describeHolder(tx, context, engine, users, *holder);
+}
+
+void keepTrialAccount(sql::Tx& tx, tables::Trial& trial, const accounts::NewAccount& account, tables::Id row_id) {
+  TrialAccounts& made = trial.part<TrialAccounts>();
+  std::string user_id = tables::foldCase(account.user_id), email = tables::foldCase(account.email);
+  made.by_user_id.emplace(user_id, row_id);
+  made.by_email.emplace(email, row_id);
+  tx.onRollback([&made, user_id, email] {
+    made.by_user_id.erase(user_id);
+    made.by_email.erase(email);
+  });
 }
 
 }  // namespace worktable::validators

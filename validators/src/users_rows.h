@@ -39,4 +39,15 @@ void refuseActivation(tables::Change& change, const std::string& message);
 std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
                            const tables::Table& users, const accounts::Account& holder);
 
+enum class Identity { kUserId, kEmail };
+// Who holds `value` as User ID or email, described as describeHolder does, or none when it
+// is free (or held by `except_account`): an account, or in a dry run the row of an earlier
+// change of the run that would have made one.
+std::optional<std::string> identityHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
+                                          const tables::Change& change, Identity identity, const std::string& value,
+                                          tables::Id except_account = 0);
+// What a dry run keeps in place of the account it would create for row `row_id`: its User
+// ID and email are taken for the rest of the run (see identityHolder).
+void keepTrialAccount(sql::Tx& tx, tables::Trial& trial, const accounts::NewAccount& account, tables::Id row_id);
+
 }  // namespace worktable::validators

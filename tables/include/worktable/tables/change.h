@@ -5,7 +5,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 #include "worktable/tables/error.h"
@@ -15,6 +17,23 @@
 namespace worktable::tables {
 
 enum class ChangeKind { kInsert, kUpdate, kDelete };
+
+// A dry run's memory: what its changes would have written that later changes of the same
+// run read, kept here instead of in the store (SQLite spent more on an account's rows and
+// indexes than on all the rest of a staff line). Each validator keeps its part, by type; a
+// part registers its undo with Connection::onRollback so a line refused takes its own out.
+class Trial {
+ public:
+  template <class Part>
+  Part& part() {
+    std::shared_ptr<void>& slot = parts_[std::type_index(typeid(Part))];
+    if (!slot) slot = std::make_shared<Part>();
+    return *static_cast<Part*>(slot.get());
+  }
+
+ private:
+  std::map<std::type_index, std::shared_ptr<void>> parts_;
+};
 
 struct Change {
   ChangeKind kind = ChangeKind::kInsert;
@@ -26,10 +45,11 @@ struct Change {
   std::vector<std::string> written;  // fields the caller wrote, whether or not they differ
   std::string actor;
   bool system = false;          // the system's own write: no validators, read-only fields writable
-  // The caller rolls the write back (an import's dry run): validators check and write as
-  // usual, so that later changes see this one, but skip what only later readers would read
-  // (mails); the engine keeps no history of it.
-  bool dry_run = false;
+  // Set when the caller rolls the write back (an import's dry run): validators check as
+  // usual and write what later changes of the run read, to the store or to the trial's
+  // memory, but skip what only later readers would read (mails); the engine keeps no
+  // history of it.
+  Trial* trial = nullptr;
   // Written values of the right type but the wrong shape (a bad email, date or option), by
   // field. A validator that takes charge of one erases it (and keeps or fixes the value);
   // any left after the validators refuses the change.

@@ -65,9 +65,9 @@ class Engine {
   // for a query it would refuse.
   static bool needsIndex(const Table& table, const RecordQuery& query);
 
-  // Inserts a record with `values` (the fields written; others null). `dry_run`: the caller
-  // rolls the write back (see Change::dry_run).
-  Record insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool dry_run = false);
+  // Inserts a record with `values` (the fields written; others null). `trial`: the caller
+  // rolls the write back, a dry run (see Change::trial).
+  Record insert(Tx& tx, const Table& table, const Values& values, const std::string& actor, Trial* trial = nullptr);
   // Inserts as the system itself (setting up a company): types are checked and history is
   // kept, but validators do not run and read-only fields may be written.
   Record insertAsSystem(Tx& tx, const Table& table, const Values& values, const std::string& actor);
@@ -75,9 +75,9 @@ class Engine {
   // validators; history kept. Throws kNotFound.
   void removeAsSystem(Tx& tx, const Table& table, Id record_id, const std::string& actor);
   // Writes `values` over the record. Throws kNotFound, kConflict "stale_version" when
-  // `version` is given and is not the stored one. `dry_run` as for insert.
+  // `version` is given and is not the stored one. `trial` as for insert.
   Record update(Tx& tx, const Table& table, Id record_id, const Values& values,
-                std::optional<int64_t> version, const std::string& actor, bool dry_run = false);
+                std::optional<int64_t> version, const std::string& actor, Trial* trial = nullptr);
   // Deletes the record; its history stays. Throws kNotFound.
   void remove(Tx& tx, const Table& table, Id record_id, const std::string& actor);
 
@@ -110,7 +110,7 @@ class Engine {
 
  private:
   Record insertChange(Tx& tx, const Table& table, const Values& values, const std::string& actor, bool system,
-                      bool dry_run);
+                      Trial* trial);
   void removeChange(Tx& tx, const Table& table, Id record_id, const std::string& actor, bool system);
   Record apply(Tx& tx, Change& change);
   std::vector<std::shared_ptr<const Validator>> validatorsOf(const std::string& kind) const;

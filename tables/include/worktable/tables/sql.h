@@ -13,6 +13,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace worktable::sql {
 
@@ -117,10 +118,12 @@ class Connection {
     if (q.next()) return q.getInt(0);
     return q.changes() > 0 ? lastInsertId() : 0;
   }
-  // Runs `fn` inside a savepoint: its writes are undone alone when it throws.
+  // Runs `fn` inside a savepoint: its writes are undone alone when it throws, and so is
+  // what was registered with onRollback() meanwhile.
   template <class F>
   auto savepoint(F&& fn) -> decltype(fn()) {
     run("SAVEPOINT sp");
+    Savepoint open(*this);
     try {
       if constexpr (std::is_void_v<decltype(fn())>) {
         fn();
@@ -131,13 +134,45 @@ class Connection {
         return result;
       }
     } catch (...) {
+      open.rolledBack();
       run("ROLLBACK TO sp");
       run("RELEASE sp");
       throw;
     }
   }
+  // Keeps state held in memory in step with the writes (a dry run's stand-in for rows it
+  // does not write): `undo` runs if a savepoint open now rolls back. Outside savepoint()
+  // it is dropped: what lives past the transaction is its owner's to discard.
+  void onRollback(std::function<void()> undo) {
+    if (savepoints_ > 0) undo_.push_back(std::move(undo));
+  }
 
  private:
+  // One savepoint() open: marks where its undo work starts.
+  class Savepoint {
+   public:
+    explicit Savepoint(Connection& connection) : connection_(connection), mark_(connection.undo_.size()) {
+      ++connection_.savepoints_;
+    }
+    Savepoint(const Savepoint&) = delete;
+    ~Savepoint() {
+      // Released, its undo work passes to the savepoint around it; none left, it is done.
+      if (--connection_.savepoints_ == 0) connection_.undo_.clear();
+    }
+    void rolledBack() {
+      std::vector<std::function<void()>>& undo = connection_.undo_;
+      while (undo.size() > mark_) {
+        std::function<void()> step = std::move(undo.back());
+        undo.pop_back();
+        step();
+      }
+    }
+
+   private:
+    Connection& connection_;
+    size_t mark_;
+  };
+
   // `statement` reset, with `args` bound in order.
   template <class... Args>
   static Query bound(Statement& statement, const Args&... args) {
@@ -146,6 +181,9 @@ class Connection {
     (statement.bind(index++, args), ...);
     return Query(statement);
   }
+
+  std::vector<std::function<void()>> undo_;
+  int savepoints_ = 0;
 };
 
 // The connection of a transaction: stores take it to compose their writes into one commit.
