@@ -147,10 +147,11 @@ std::string columnType(FieldType type) {
   }
 }
 
+// Text is borrowed: every caller steps the statement to its end while `value` lives.
 void bindValue(sql::Statement& statement, int index, const Value& value) {
   if (const bool* flag = std::get_if<bool>(&value)) statement.bind(index, *flag);
   else if (const double* number = std::get_if<double>(&value)) statement.bind(index, *number);
-  else if (const std::string* text = std::get_if<std::string>(&value)) statement.bind(index, *text);
+  else if (const std::string* text = std::get_if<std::string>(&value)) statement.bindBorrowed(index, *text);
   else statement.bindNull(index);
 }
 

@@ -70,6 +70,11 @@ class SqliteStatement : public Statement {
     check(index, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                                    SQLITE_TRANSIENT));
   }
+  // Safe while bindings are never read after the statement's use: each use binds every
+  // parameter again (see reset and next).
+  void bindBorrowed(int index, std::string_view value) override {
+    check(index, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC));
+  }
   bool next() override {
     used_ = true;
     if (!stepped_) {

@@ -28,6 +28,9 @@ class Statement {
   virtual void bind(int index, int64_t value) = 0;
   virtual void bind(int index, double value) = 0;
   virtual void bind(int index, std::string_view value) = 0;
+  // The same, the text read where it is, not copied: it must stay as it is until the
+  // statement is reset (SQLite copied every text bound, a malloc and a free each).
+  virtual void bindBorrowed(int index, std::string_view value) { bind(index, value); }
   // Steps to the next row; false when there is none (a write statement runs to completion).
   virtual bool next() = 0;
   virtual bool isNull(int column) const = 0;
@@ -100,7 +103,7 @@ class Connection {
   // Runs a write statement and returns the number of rows it changed.
   template <class... Args>
   int64_t run(const std::string& sql, const Args&... args) {
-    Query q = query(sql, args...);
+    Query q = borrowing(prepare(sql), args...);
     q.next();
     return q.changes();
   }
@@ -110,7 +113,7 @@ class Connection {
   // statement alone: twice the cost of the insert. PostgreSQL's text gets `RETURNING id`.
   template <class... Args>
   int64_t insert(const std::string& sql, const Args&... args) {
-    Query q = bound(prepareInsert(sql), args...);
+    Query q = borrowing(prepareInsert(sql), args...);
     return insertedId(q);
   }
   // Runs `q`, a bound statement of prepareInsert(), and returns the id insert() would.
@@ -180,6 +183,22 @@ class Connection {
     int index = 1;
     (statement.bind(index++, args), ...);
     return Query(statement);
+  }
+  // The same, texts borrowed: for a statement run to its end while `args` live.
+  template <class... Args>
+  static Query borrowing(Statement& statement, const Args&... args) {
+    statement.reset();
+    int index = 1;
+    (bindBorrowing(statement, index++, args), ...);
+    return Query(statement);
+  }
+  template <class T>
+  static void bindBorrowing(Statement& statement, int index, const T& value) {
+    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      statement.bindBorrowed(index, std::string_view(value));
+    } else {
+      statement.bind(index, value);
+    }
   }
 
   std::vector<std::function<void()>> undo_;
