@@ -24,8 +24,17 @@ std::optional<FieldType> typeFromName(const std::string& name);
 
 // A cell: null, a checkbox, a number, or text (text, select, email and date are text).
 using Value = std::variant<std::monostate, bool, double, std::string>;
-// Values of a record keyed by field name.
-using Values = std::map<std::string, Value>;
+// Field names ordered by length first, then bytes: a look-up by name then compares bytes
+// about once (the validators look a staff line's values up by name some forty times; with
+// the plain order each step of the descent called memcmp).
+struct NameOrder {
+  bool operator()(const std::string& a, const std::string& b) const {
+    if (a.size() != b.size()) return a.size() < b.size();
+    return a < b;
+  }
+};
+// Values of a record keyed by field name. Iterate a table's fields for a meaningful order.
+using Values = std::map<std::string, Value, NameOrder>;
 
 inline bool isNull(const Value& value) { return std::holds_alternative<std::monostate>(value); }
 
