@@ -72,8 +72,6 @@ struct TrialAccounts {
   std::unordered_map<std::string, tables::Id> by_email;
 };
 
-}  // namespace
-
 std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
                            const tables::Table& users, const accounts::Account& holder) {
   std::optional<accounts::Membership> member = context.accounts.membership(tx, holder.id, users.company_id);
@@ -85,6 +83,8 @@ std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Eng
   }
   return "an account outside this company";
 }
+
+}  // namespace
 
 std::optional<std::string> identityHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
                                           const tables::Change& change, Identity identity, const std::string& value,

@@ -34,15 +34,11 @@ std::optional<accounts::Membership> rowAccount(sql::Tx& tx, UsersContext& contex
 bool activatesNewAccount(sql::Tx& tx, UsersContext& context, const tables::Change& change);
 // Refuses an activation softly: Status goes back to what it was, Validation result says why.
 void refuseActivation(tables::Change& change, const std::string& message);
-// "row 12 (Juliette Binoche, Inactive)" for a row of the company's Users table, or a plain
-// description of an account that has no row there.
-std::string describeHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
-                           const tables::Table& users, const accounts::Account& holder);
-
 enum class Identity { kUserId, kEmail };
-// Who holds `value` as User ID or email, described as describeHolder does, or none when it
-// is free (or held by `except_account`): an account, or in a dry run the row of an earlier
-// change of the run that would have made one.
+// Who holds `value` as User ID or email: "row 12 (Juliette Binoche, Inactive)" for a row of
+// the company's Users table, a plain description of an account that has no row there, or
+// none when it is free (or held by `except_account`). In a dry run, also the rows of earlier
+// changes of the run that would have made an account.
 std::optional<std::string> identityHolder(sql::Tx& tx, UsersContext& context, const tables::Engine& engine,
                                           const tables::Change& change, Identity identity, const std::string& value,
                                           tables::Id except_account = 0);
