@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,7 +31,7 @@ using Value = std::variant<std::monostate, bool, double, std::string>;
 struct NameOrder {
   bool operator()(const std::string& a, const std::string& b) const {
     if (a.size() != b.size()) return a.size() < b.size();
-    return a < b;
+    return std::memcmp(a.data(), b.data(), a.size()) < 0;
   }
 };
 // Values of a record keyed by field name. Iterate a table's fields for a meaningful order.
