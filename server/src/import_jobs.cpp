@@ -244,7 +244,9 @@ void ImportJobs::execute(ImportJob job) {
     bool users = table->kind == validators::kUsersKind;
 
     tables::ImportOptions options;
+    tables::Trial trial;  // a dry run's memory: the licenses its lines would use
     options.dry_run = job.dry_run;
+    if (job.dry_run) options.trial = &trial;
     options.actor = job.actor;
     options.key = job.key;
     options.key_required = job.key_required;
@@ -259,7 +261,7 @@ void ImportJobs::execute(ImportJob job) {
       if (!rows_out) throw Error(ErrorKind::kInternal, "internal", "Could not write " + rows(job.id).string());
       rows_size += static_cast<int64_t>(text.size());
       if (users) {
-        validators::Licenses now = s.administration->licenses(tx, table->company_id);
+        validators::Licenses now = s.administration->licenses(tx, table->company_id, options.trial);
         licenses = "{\"total\":" + std::to_string(now.total) + ",\"used\":" + std::to_string(now.used) +
                    ",\"free\":" + std::to_string(now.free()) + "}";
       }

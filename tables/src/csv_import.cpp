@@ -159,7 +159,7 @@ class LineWriter {
       return result;
     }
     auto store = [&] {
-      Trial* trial = options_.dry_run ? &trial_ : nullptr;
+      Trial* trial = options_.dry_run ? (options_.trial ? options_.trial : &trial_) : nullptr;
       if (!match) return engine_.insert(tx, table_, values, options_.actor, trial);
       return engine_.update(tx, table_, match->id, values, std::nullopt, options_.actor, trial);
     };
@@ -226,7 +226,7 @@ class LineWriter {
   std::unordered_map<std::string, int64_t> keys_seen_;  // key (case-folded) -> its first line
   std::vector<std::string> group_keys_;                  // the keys first seen in the group being written
   size_t group_lines_ = kMaxGroupLines;
-  Trial trial_;  // a dry run's memory of what its lines would have written
+  Trial trial_;  // a dry run's memory of what its lines would have written, unless the caller keeps it
 };
 
 // Batches read ahead, from the reading thread to the writing one. At most kAhead wait.

@@ -304,8 +304,9 @@ std::string outcome(const Json& row) {
 
 TEST_F(StaffListImport, ADryRunReportsLineForLineWhatTheImportThenDoes) {
   Company acme = newCompany(server(), "uimp-same");
-  Row kept = newRow("uimp-same-kept");
+  Row kept = newRow("uimp-same-kept"), leaving = newRow("uimp-same-leaving");
   addActiveRow(acme, kept);
+  addActiveRow(acme, leaving);
   setFreeLicenses(acme, 3);
   Row ada = newRow("uimp-same-ada"), bob = newRow("uimp-same-bob"), cyd = newRow("uimp-same-cyd");
   Row dan = newRow("uimp-same-dan"), eve = newRow("uimp-same-eve");
@@ -317,7 +318,7 @@ TEST_F(StaffListImport, ADryRunReportsLineForLineWhatTheImportThenDoes) {
   kept_moved.email = ada.email;
   std::string csv = csvHeader() + csvLine(ada, "Active") + csvLine(bob, "Active") + csvLine(twin, "Active") +
                     csvLine(bob_again, "Active") + csvLine(kept_moved, "Active") + csvLine(cyd, "Active") +
-                    csvLine(dan, "Active") + csvLine(eve, "Active");
+                    csvLine(dan, "Active") + csvLine(leaving, "Inactive") + csvLine(eve, "Active");
 
   Response dry = acme.tenant.api.postCsv(tablePath(acme.users_table, "/import?dryRun=1"), csv);
   ASSERT_EQ(dry.status, 200) << describe(dry);
@@ -333,13 +334,14 @@ TEST_F(StaffListImport, ADryRunReportsLineForLineWhatTheImportThenDoes) {
   }
   EXPECT_EQ(reported["licenses"].dump(), expected["licenses"].dump());
   // What the lines did, for the record: the twin put back, Bob's second line and the moved
-  // email refused, Dan and Eve without a license.
+  // email refused, Dan without a license, and Eve with the one that leaving freed.
   EXPECT_TRUE(mentions(expected["rows"][2]["result"], "already used")) << expected;
   EXPECT_EQ(expected["rows"][3]["action"].str(), "rejected") << expected;
   EXPECT_EQ(expected["rows"][4]["action"].str(), "rejected") << expected;
   EXPECT_TRUE(mentions(expected["rows"][4]["result"], "already used")) << expected;
   EXPECT_TRUE(mentions(expected["rows"][6]["result"], "license")) << expected;
-  EXPECT_TRUE(mentions(expected["rows"][7]["result"], "license")) << expected;
+  EXPECT_EQ(expected["rows"][7]["action"].str(), "updated") << expected;
+  EXPECT_EQ(expected["rows"][8]["result"].str(), "OK") << expected;
 }
 
 class ImportJobs : public ServerTest<ImportJobs> {};

@@ -41,7 +41,7 @@ void Deactivation::check(sql::Tx& tx, const tables::Engine&, tables::Change& cha
   if (text(change.old(kStatus)) != kActive || text(change.get(kStatus)) == kActive) return;
   if (std::optional<accounts::Membership> member = rowAccount(tx, context_, change)) {
     context_.accounts.setMembershipActive(tx, member->account_id, member->company_id, false);
-    if (!member->external) context_.administration.useLicenses(tx, member->company_id, -1);
+    if (!member->external) context_.administration.useLicenses(tx, member->company_id, -1, change.trial);
   }
 }
 

@@ -67,7 +67,7 @@ void UniqueIdentity::check(sql::Tx& tx, const tables::Engine& engine, tables::Ch
 void LicenseLimit::check(sql::Tx& tx, const tables::Engine&, tables::Change& change) const {
   if (change.kind == tables::ChangeKind::kDelete || text(change.get(kStatus)) != kActive) return;
   if (text(change.old(kStatus)) == kActive || isTrue(change.get(kExternal))) return;
-  Licenses licenses = context_.administration.licenses(tx, change.table->company_id);
+  Licenses licenses = context_.administration.licenses(tx, change.table->company_id, change.trial);
   if (licenses.free() > 0) return;
   if (rowAccount(tx, context_, change)) {
     throw conflict("license_limit", noLicenseMessage(licenses), kStatus);
@@ -87,7 +87,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Chan
     UsersContext& context = context_;
     tables::Trial* trial = change.trial;
     change.after_store.push_back([&context, fresh, company_id, trial](sql::Tx& tx, tables::Id record_id) {
-      context.administration.useLicenses(tx, company_id, 1);
+      context.administration.useLicenses(tx, company_id, 1, trial);
       // Later lines of a dry run see the row, the license and the identifiers taken; a
       // mail is read by no check, and the dry run stores none.
       if (trial) return keepTrialAccount(tx, *trial, fresh, record_id);
@@ -99,7 +99,7 @@ void AccountProvisioning::check(sql::Tx& tx, const tables::Engine&, tables::Chan
   if (member->external) return;
   if (text(change.old(kStatus)) != kActive) {
     context_.accounts.setMembershipActive(tx, member->account_id, company_id, true);
-    context_.administration.useLicenses(tx, company_id, 1);
+    context_.administration.useLicenses(tx, company_id, 1, change.trial);
   }
   std::optional<accounts::Account> account = context_.accounts.byId(tx, member->account_id);
   if (account && !account->has_password && !context_.accounts.hasLiveInvitation(tx, account->id) &&

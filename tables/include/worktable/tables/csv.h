@@ -42,6 +42,9 @@ struct ImportReport {
 
 struct ImportOptions {
   bool dry_run = false;        // run every check, store nothing
+  // A dry run's memory (see Trial), when the caller reads what the validators keep there;
+  // without it, a dry run keeps its own.
+  Trial* trial = nullptr;
   std::string actor;
   // A field whose value finds the record a line updates (ignoring case for text); a line
   // whose key matches no record is inserted. Empty: every line is inserted.

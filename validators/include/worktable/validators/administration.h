@@ -61,11 +61,13 @@ class Administration {
   NewCompany createCompany(Tx& tx, const std::string& name, const Owner& owner);
 
   std::optional<AdministrationInfo> ofCompany(Tx& tx, Id company_id) const;
-  // Throws kNotFound when the company has no Administration.
-  Licenses licenses(Tx& tx, Id company_id) const;
+  // Throws kNotFound when the company has no Administration. In a dry run (`trial`), the
+  // licenses as the run's changes so far left them.
+  Licenses licenses(Tx& tx, Id company_id, tables::Trial* trial = nullptr) const;
   // Counts `delta` more licenses in use (the validators call it as Status changes; a
   // counter, because counting Active rows of a 100,000-row table per activation is quadratic).
-  void useLicenses(Tx& tx, Id company_id, int64_t delta);
+  // A dry run's count is kept in `trial`'s memory (undone with the savepoint it was made in).
+  void useLicenses(Tx& tx, Id company_id, int64_t delta, tables::Trial* trial = nullptr);
   // Sets the total; throws Error(kConflict, "licenses_in_use") below the number in use.
   Licenses setLicenses(Tx& tx, Id company_id, int64_t total);
   // True when `workspace_id` is some company's Administration workspace.
