@@ -17,6 +17,14 @@ namespace {
 
 int sign(int value) { return (value > 0) - (value < 0); }
 
+// Up to `most` pieces drawn at random, end to end.
+std::string randomText(std::mt19937& random, const std::vector<std::string>& pieces, size_t most) {
+  std::string text;
+  size_t length = random() % (most + 1);
+  for (size_t i = 0; i < length; ++i) text += pieces[random() % pieces.size()];
+  return text;
+}
+
 // The comparison as it was first written: one character at a time from the start.
 int characterByCharacter(std::string_view a, std::string_view b) {
   static Poco::UTF8Encoding utf8;
@@ -52,12 +60,7 @@ TEST(CompareFolded, OrdersLikeACharacterByCharacterComparison) {
   const std::vector<std::string> pieces = {"a", "A", "z", "Z", "@", ".", "0", "é", "É", "è", "ß", "中", "文",
                                            "\x80", "\xC3", "\xE4\xB8", "ÿ", "Ÿ", "staff.example.com"};
   std::mt19937 random(20261202);
-  auto make = [&] {
-    std::string text;
-    size_t length = random() % 12;
-    for (size_t i = 0; i < length; ++i) text += pieces[random() % pieces.size()];
-    return text;
-  };
+  auto make = [&] { return randomText(random, pieces, 11); };
   for (int round = 0; round < 200000; ++round) {
     std::string a = make();
     // Half of the pairs share a long prefix, as index keys do.
@@ -80,12 +83,7 @@ TEST(FoldCase, FoldsAlikeExactlyTheTextsTheComparisonFindsEqual) {
   const std::vector<std::string> pieces = {"a", "A", "z", "Z", "@", "0", "é", "É", "ß", "ẞ", "中", "ÿ", "Ÿ", "K", "k",
                                            "\u212A", "İ", "i", "I"};
   std::mt19937 random(20261203);
-  auto make = [&] {
-    std::string text;
-    size_t length = random() % 4;
-    for (size_t i = 0; i < length; ++i) text += pieces[random() % pieces.size()];
-    return text;
-  };
+  auto make = [&] { return randomText(random, pieces, 3); };
   for (int round = 0; round < 100000; ++round) {
     std::string a = make(), b = make();
     ASSERT_EQ(foldCase(a) == foldCase(b), compareFolded(a, b) == 0) << "\"" << a << "\" vs \"" << b << "\"";

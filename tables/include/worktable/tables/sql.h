@@ -98,12 +98,12 @@ class Connection {
   // Prepares, binds `args` in order and returns the query ready to step.
   template <class... Args>
   Query query(const std::string& sql, const Args&... args) {
-    return bound(prepare(sql), args...);
+    return bound<false>(prepare(sql), args...);
   }
   // Runs a write statement and returns the number of rows it changed.
   template <class... Args>
   int64_t run(const std::string& sql, const Args&... args) {
-    Query q = borrowing(prepare(sql), args...);
+    Query q = bound<true>(prepare(sql), args...);
     q.next();
     return q.changes();
   }
@@ -113,7 +113,7 @@ class Connection {
   // statement alone: twice the cost of the insert. PostgreSQL's text gets `RETURNING id`.
   template <class... Args>
   int64_t insert(const std::string& sql, const Args&... args) {
-    Query q = borrowing(prepareInsert(sql), args...);
+    Query q = bound<true>(prepareInsert(sql), args...);
     return insertedId(q);
   }
   // Runs `q`, a bound statement of prepareInsert(), and returns the id insert() would.
@@ -176,25 +176,18 @@ class Connection {
     size_t mark_;
   };
 
-  // `statement` reset, with `args` bound in order.
-  template <class... Args>
+  // `statement` reset, with `args` bound in order. `kBorrow`: texts are borrowed, not
+  // copied (Statement::bindBorrowed), for a statement run to its end while `args` live.
+  template <bool kBorrow, class... Args>
   static Query bound(Statement& statement, const Args&... args) {
     statement.reset();
     int index = 1;
-    (statement.bind(index++, args), ...);
+    (bindArg<kBorrow>(statement, index++, args), ...);
     return Query(statement);
   }
-  // The same, texts borrowed: for a statement run to its end while `args` live.
-  template <class... Args>
-  static Query borrowing(Statement& statement, const Args&... args) {
-    statement.reset();
-    int index = 1;
-    (bindBorrowing(statement, index++, args), ...);
-    return Query(statement);
-  }
-  template <class T>
-  static void bindBorrowing(Statement& statement, int index, const T& value) {
-    if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+  template <bool kBorrow, class T>
+  static void bindArg(Statement& statement, int index, const T& value) {
+    if constexpr (kBorrow && std::is_convertible_v<const T&, std::string_view>) {
       statement.bindBorrowed(index, std::string_view(value));
     } else {
       statement.bind(index, value);
