@@ -1,5 +1,12 @@
 #include "json.h"
 
+#include <Poco/JSON/Handler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cmath>
+#include <limits>
+#include <set>
+
 #include "http.h"
 
 namespace worktable::server {
@@ -17,22 +24,111 @@ Poco::Dynamic::Var toJson(const tables::Value& value) {
   return Poco::Dynamic::Var();
 }
 
-tables::Value fromJson(const Poco::Dynamic::Var& value, const std::string& field) {
-  if (value.isEmpty()) return tables::Value();
-  if (value.type() == typeid(bool)) return value.extract<bool>();
-  if (value.isString()) return value.extract<std::string>();
-  if (value.isNumeric()) return value.convert<double>();
-  throw invalidValue("invalid_value", "Field \"" + field + "\" takes a single value, not a list or an object.", field);
-}
+namespace {
 
-tables::Values valuesFromJson(const Poco::JSON::Object& body) {
-  if (!body.has("values") || body.getObject("values").isNull()) {
-    throw Error(ErrorKind::kBadRequest, "bad_request", "The body needs \"values\": an object keyed by field name.",
-                "values");
+// Follows the parser's events through a record write's body and keeps only what it asks
+// for. Each member keeps the last value its key was given, as Poco's objects do.
+class RecordBodyHandler : public Poco::JSON::Handler {
+ public:
+  RecordBody take() {
+    if (!object_) throw badRequest("The body must be a JSON object.");
+    if (!values_) {
+      throw Error(ErrorKind::kBadRequest, "bad_request", "The body needs \"values\": an object keyed by field name.",
+                  "values");
+    }
+    if (!not_single_.empty()) {
+      const std::string& field = *not_single_.begin();
+      throw invalidValue("invalid_value", "Field \"" + field + "\" takes a single value, not a list or an object.",
+                         field);
+    }
+    if (version_bad_) throw badRequest("\"version\" must be a whole number.");
+    return RecordBody{std::move(*values_), version_};
   }
-  tables::Values values;
-  for (const auto& [name, value] : *body.getObject("values")) values[name] = fromJson(value, name);
-  return values;
+
+  void reset() override {}
+  void startObject() override { open(true); }
+  void startArray() override { open(false); }
+  void endObject() override { close(); }
+  void endArray() override { close(); }
+  void key(const std::string& key) override {
+    if (depth_ == 1) member_ = key;
+    if (depth_ == 2 && in_values_) field_ = key;
+  }
+  void null() override { scalar(tables::Value(), std::nullopt); }
+  void value(int v) override { scalar(static_cast<double>(v), v); }
+  void value(unsigned v) override { scalar(static_cast<double>(v), v); }
+  void value(Poco::Int64 v) override { scalar(static_cast<double>(v), v); }
+  void value(Poco::UInt64 v) override {
+    scalar(static_cast<double>(v),
+           v <= static_cast<Poco::UInt64>(std::numeric_limits<int64_t>::max()) ? std::optional<int64_t>(v) : std::nullopt);
+  }
+  void value(double v) override {
+    // A whole number written with a fraction or an exponent (2.0, 1e3) is still one.
+    bool whole = std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.2e18;
+    scalar(v, whole ? std::optional<int64_t>(static_cast<int64_t>(v)) : std::nullopt);
+  }
+  void value(const std::string& v) override { scalar(v, std::nullopt); }
+  void value(bool v) override { scalar(v, std::nullopt); }
+
+ private:
+  // A member's value that is not a number makes "version" bad, except null (no version).
+  void setVersion(std::optional<int64_t> number, bool is_null) {
+    version_ = number;
+    version_bad_ = !number && !is_null;
+  }
+  void open(bool object) {
+    if (depth_ == 0) object_ = object;
+    if (depth_ == 1 && member_ == "values") {
+      in_values_ = object;
+      if (object) values_.emplace();
+      else values_.reset();
+      not_single_.clear();
+    }
+    if (depth_ == 1 && member_ == "version") setVersion(std::nullopt, false);
+    if (depth_ == 2 && in_values_) {
+      values_->erase(field_);
+      not_single_.insert(field_);
+    }
+    ++depth_;
+  }
+  void close() {
+    if (--depth_ == 1) in_values_ = false;
+  }
+  void scalar(tables::Value value, std::optional<int64_t> number) {
+    if (depth_ == 0) object_ = false;
+    if (depth_ == 1 && member_ == "values") {
+      values_.reset();
+      not_single_.clear();
+    }
+    if (depth_ == 1 && member_ == "version") setVersion(number, std::holds_alternative<std::monostate>(value));
+    if (depth_ == 2 && in_values_) {
+      (*values_)[field_] = std::move(value);
+      not_single_.erase(field_);
+    }
+  }
+
+  int depth_ = 0;       // containers open around the next event
+  bool object_ = false; // the body is an object
+  std::string member_;  // the body's member being read
+  std::string field_;   // the member of "values" being read
+  bool in_values_ = false;
+  std::optional<tables::Values> values_;
+  std::set<std::string> not_single_;  // fields given a list or an object, reported in name order
+  std::optional<int64_t> version_;
+  bool version_bad_ = false;
+};
+
+}  // namespace
+
+RecordBody recordBodyFromJson(const std::string& text) {
+  if (text.empty()) throw badRequest("The request needs a JSON object body.");
+  Poco::SharedPtr<RecordBodyHandler> handler = new RecordBodyHandler;
+  try {
+    Poco::JSON::Parser(handler).parse(text);
+  } catch (const Poco::Exception& e) {
+    throw badRequest("The body is not valid JSON (" + e.message() + "); send a JSON object.");
+  }
+  return handler->take();
 }
 
 Poco::JSON::Object::Ptr fieldJson(const tables::Field& field) {

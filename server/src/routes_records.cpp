@@ -64,13 +64,9 @@ struct RecordRequest {
     RecordRequest request;
     std::string text = ctx.body(kMaxJsonBody);  // too large: 413 at once, as before any write
     try {
-      Poco::JSON::Object::Ptr object = Context::jsonObject(text);
-      request.values = valuesFromJson(*object);
-      if (object->has("version") && !object->isNull("version")) {
-        Poco::Dynamic::Var given = object->get("version");
-        if (!given.isNumeric()) throw badRequest("\"version\" must be a whole number.");
-        request.version = given.convert<int64_t>();
-      }
+      RecordBody body = recordBodyFromJson(text);
+      request.values = std::move(body.values);
+      request.version = body.version;
     } catch (const Error&) {
       request.error = std::current_exception();
     }

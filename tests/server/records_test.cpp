@@ -127,6 +127,45 @@ TEST_F(Records, PatchingWithAStaleVersionIsAConflict) {
   EXPECT_EQ(stored["values"]["Name"].str(), "Dam 2");
 }
 
+TEST_F(Records, RefusesAVersionThatIsNotAWholeNumberAndKeepsTheRecord) {
+  Tenant acme = newTenant("rec-badversion");
+  int64_t table = projectsTable(acme);
+  int64_t id = createRecord(acme.api, table, object({{"Name", "Dam"}}))["id"].integer();
+  Headers json = {{"Content-Type", "application/json"}};
+  for (const char* version : {"1.5", "true", "\"1\"", "[1]", "{}", "1e300"}) {
+    SCOPED_TRACE(version);
+    std::string body = std::string("{\"values\": {\"Name\": \"Dam 2\"}, \"version\": ") + version + "}";
+    EXPECT_TRUE(isError(acme.api.request("PATCH", recordPath(table, id), body, json), 400, "bad_request"));
+  }
+  // A whole number written as a decimal is one; null is no version at all.
+  EXPECT_EQ(acme.api.request("PATCH", recordPath(table, id), "{\"values\": {\"Name\": \"Dam 2\"}, \"version\": 1.0}", json)
+                .status,
+            200);
+  EXPECT_EQ(acme.api.request("PATCH", recordPath(table, id), "{\"values\": {\"Name\": \"Dam 3\"}, \"version\": null}", json)
+                .status,
+            200);
+  Json stored = acme.api.get(recordPath(table, id)).json();
+  EXPECT_EQ(stored["version"].integer(), 3);
+  EXPECT_EQ(stored["values"]["Name"].str(), "Dam 3");
+}
+
+TEST_F(Records, RefusesAListOrAnObjectAsAValueNamingTheField) {
+  Tenant acme = newTenant("rec-nested");
+  int64_t table = projectsTable(acme);
+  Headers json = {{"Content-Type", "application/json"}};
+  for (const char* body : {"{\"values\": {\"Name\": [\"a\"]}}", "{\"values\": {\"Name\": {\"first\": \"a\"}}}",
+                           "{\"values\": {\"Name\": \"ok\", \"Name\": [1]}}"}) {
+    SCOPED_TRACE(body);
+    EXPECT_TRUE(isError(acme.api.request("POST", tablePath(table, "/records"), body, json), 422, "invalid_value", "Name"));
+  }
+  EXPECT_EQ(listRecords(acme.api, table)["total"].integer(), 0);
+  // As in any JSON object, a name given twice keeps its last value.
+  Response last = acme.api.request("POST", tablePath(table, "/records"),
+                                   "{\"values\": {\"Name\": [1], \"Name\": \"Pier\"}, \"other\": {\"values\": 1}}", json);
+  ASSERT_EQ(last.status, 201) << describe(last);
+  EXPECT_EQ(last.json()["values"]["Name"].str(), "Pier");
+}
+
 TEST_F(Records, NullClearsAValue) {
   Tenant acme = newTenant("rec-clear");
   int64_t table = projectsTable(acme);
