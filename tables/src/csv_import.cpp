@@ -415,7 +415,7 @@ ImportReport importCsv(Engine& engine, const Table& given, std::istream& in, con
   // The key's index first, kept even by a dry run (it is no data): each line looks its key
   // up, and the copy of the table the lines are written with should know it is indexed.
   Table table = given;
-  for (Field& field : table.fields) {
+  for (Field& field : table.fields.edit()) {
     if (field.name != options.key || field.indexed) continue;
     engine.database().write([&](Tx& tx) { engine.index(tx, given, options.key); });
     field.indexed = true;

@@ -234,8 +234,8 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     table = Table{id, q.getInt(0), q.getInt(1), q.getText(2), q.getText(3), {}};
     stamp = q.getInt(4);
   }
-  if (std::optional<std::shared_ptr<const std::vector<Field>>> fields = fields_cache_.find(id, stamp)) {
-    table->fields = **fields;
+  if (std::optional<Fields> fields = fields_cache_.find(id, stamp)) {
+    table->fields = std::move(*fields);
     return table;
   }
   sql::Query q = tx.query(
@@ -244,7 +244,7 @@ std::optional<Table> Engine::table(Tx& tx, Id id) const {
     table->fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
                                   parseOptions(q.getText(3)), q.getInt(4) != 0, q.getInt(5) != 0});
   }
-  fields_cache_.put(id, stamp, std::make_shared<const std::vector<Field>>(table->fields));
+  fields_cache_.put(id, stamp, table->fields);
   return table;
 }
 

@@ -34,6 +34,18 @@ std::optional<FieldType> typeFromName(const std::string& name) {
   return std::nullopt;
 }
 
+std::vector<Field>& Fields::edit() {
+  // Only this table holds a list whose count is 1: no other thread can be copying it.
+  if (!list_) list_ = std::make_shared<std::vector<Field>>();
+  else if (list_.use_count() > 1) list_ = std::make_shared<std::vector<Field>>(*list_);
+  return *list_;
+}
+
+const std::vector<Field>& Fields::none() {
+  static const std::vector<Field> empty;
+  return empty;
+}
+
 const Field* Table::field(const std::string& name) const {
   auto found = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == name; });
   return found == fields.end() ? nullptr : &*found;

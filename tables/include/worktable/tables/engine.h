@@ -120,7 +120,7 @@ class Engine {
   sql::Database& db_;
   // The fields of tables read lately, under the table's fields_stamp: reading and parsing
   // them on every request was a fifth of a PATCH.
-  mutable StampedCache<Id, std::shared_ptr<const std::vector<Field>>> fields_cache_;
+  mutable StampedCache<Id, Fields> fields_cache_;
   mutable std::shared_mutex validators_mutex_;
   std::map<std::string, std::vector<std::shared_ptr<const Validator>>> validators_;
 };
