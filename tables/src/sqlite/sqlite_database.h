@@ -59,6 +59,8 @@ class SqliteDatabase : public Database {
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool closing_ = false;
+  std::atomic<int> restart_at_frames_;  // the WAL's frames at which the checkpointer restarts it
+  std::atomic<bool> wal_due_{false};    // reached them: the checkpointer is woken
   std::thread checkpointer_;
 };
 
