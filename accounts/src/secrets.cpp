@@ -123,4 +123,9 @@ std::string hashToken(const std::string& token) {
   return hex;
 }
 
+bool sameSecret(const std::string& a, const std::string& b) {
+  ensureSodium();
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace worktable::accounts

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "services.h"
+#include "worktable/accounts/secrets.h"
 
 namespace worktable::server {
 namespace {
@@ -18,13 +19,6 @@ bool changesState(const std::string& method) { return method != "GET" && method 
 
 Error unauthenticated() {
   return Error(ErrorKind::kUnauthenticated, "unauthenticated", "Log in first: the session is missing or has ended.");
-}
-
-bool sameSecret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 }  // namespace
@@ -140,7 +134,7 @@ const accounts::Session& Context::checkedSession() {
   via_cookie_ = request_.get("Authorization", "").rfind("Bearer ", 0) != 0;
   if (!session_) throw unauthenticated();
   if (via_cookie_ && changesState(method()) &&
-      !sameSecret(request_.get("X-CSRF-Token", ""), session_->csrf_token)) {
+      !accounts::sameSecret(request_.get("X-CSRF-Token", ""), session_->csrf_token)) {
     throw forbidden("csrf_failed", "Send the X-CSRF-Token header that login returned with every change.");
   }
   return *session_;

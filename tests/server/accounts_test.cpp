@@ -256,6 +256,29 @@ TEST_F(Logout, KeepsTheAccountAbleToLogInAgain) {
   EXPECT_EQ(acme.api.get("/api/v1/me").status, 200);
 }
 
+TEST_F(Logout, EndsOnlyItsOwnTokenWhenTokensTakeTurnsOnOneConnection) {
+  // One keep-alive connection stays on one server thread, which remembers the last token
+  // it hashed: each request must still be the account of its own token.
+  Tenant ada = newTenant("turns-ada");
+  Tenant bob = newTenant("turns-bob");
+  HttpClient client = anonymous();
+  for (int turn = 0; turn < 2; ++turn) {
+    for (const Tenant* tenant : {&ada, &bob}) {
+      client.setBearer(tenant->token);
+      Response me = client.get("/api/v1/me");
+      ASSERT_EQ(me.status, 200) << describe(me);
+      EXPECT_EQ(me.json()["account"]["id"].integer(), tenant->account_id);
+    }
+  }
+  client.setBearer(ada.token);
+  ASSERT_EQ(client.request("POST", "/api/v1/logout").status, 204);
+  EXPECT_TRUE(isError(client.get("/api/v1/me"), 401));
+  client.setBearer(bob.token);
+  EXPECT_EQ(client.get("/api/v1/me").json()["account"]["id"].integer(), bob.account_id);
+  client.setBearer(ada.token);
+  EXPECT_TRUE(isError(client.get("/api/v1/me"), 401));
+}
+
 TEST_F(Logout, NeedsASession) {
   HttpClient client = anonymous();
   EXPECT_TRUE(isError(client.request("POST", "/api/v1/logout"), 401));

@@ -16,5 +16,7 @@ bool verifyPassword(const std::string& hash, const std::string& password);
 std::string newToken();
 // The hex SHA-256 of a token, the only form in which tokens are stored.
 std::string hashToken(const std::string& token);
+// Whether two secrets are equal, in a time that does not tell where they differ.
+bool sameSecret(const std::string& a, const std::string& b);
 
 }  // namespace worktable::accounts
