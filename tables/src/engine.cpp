@@ -224,27 +224,31 @@ Table Engine::createTable(Tx& tx, Id workspace_id, const TableSpec& spec) {
 }
 
 std::optional<Table> Engine::table(Tx& tx, Id id) const {
-  std::optional<Table> table;
   int64_t stamp = 0;
   {
+    sql::Query q = tx.query("SELECT fields_stamp FROM tables WHERE id = ?1", id);
+    if (!q.next()) return std::nullopt;
+    stamp = q.getInt(0);
+  }
+  // A table's name, kind and workspace never change, its fields change the stamp.
+  if (std::optional<Table> cached = tables_cache_.find(id, stamp)) return cached;
+  std::optional<Table> table;
+  {
     sql::Query q = tx.query(
-        "SELECT t.workspace_id, w.company_id, t.name, t.kind, t.fields_stamp FROM tables t"
+        "SELECT t.workspace_id, w.company_id, t.name, t.kind FROM tables t"
         " JOIN workspaces w ON w.id = t.workspace_id WHERE t.id = ?1", id);
     if (!q.next()) return std::nullopt;
     table = Table{id, q.getInt(0), q.getInt(1), q.getText(2), q.getText(3), {}};
-    stamp = q.getInt(4);
-  }
-  if (std::optional<Fields> fields = fields_cache_.find(id, stamp)) {
-    table->fields = std::move(*fields);
-    return table;
   }
   sql::Query q = tx.query(
       "SELECT id, name, type, options, read_only, indexed FROM fields WHERE table_id = ?1 ORDER BY position", id);
+  std::vector<Field> fields;
   while (q.next()) {
-    table->fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
-                                  parseOptions(q.getText(3)), q.getInt(4) != 0, q.getInt(5) != 0});
+    fields.push_back(Field{q.getInt(0), q.getText(1), typeFromName(q.getText(2)).value_or(FieldType::kText),
+                           parseOptions(q.getText(3)), q.getInt(4) != 0, q.getInt(5) != 0});
   }
-  fields_cache_.put(id, stamp, table->fields);
+  table->fields = std::move(fields);
+  tables_cache_.put(id, stamp, *table);
   return table;
 }
 

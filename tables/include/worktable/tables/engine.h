@@ -118,9 +118,9 @@ class Engine {
   static void checkQuery(const Table& table, const RecordQuery& query);
 
   sql::Database& db_;
-  // The fields of tables read lately, under the table's fields_stamp: reading and parsing
-  // them on every request was a fifth of a PATCH.
-  mutable StampedCache<Id, Fields> fields_cache_;
+  // Tables read lately, under their fields_stamp: reading and parsing their fields on
+  // every request was a fifth of a PATCH (copies share the fields).
+  mutable StampedCache<Id, Table> tables_cache_;
   mutable std::shared_mutex validators_mutex_;
   std::map<std::string, std::vector<std::shared_ptr<const Validator>>> validators_;
 };
