@@ -63,8 +63,9 @@ class RecordBodyHandler : public Poco::JSON::Handler {
            v <= static_cast<Poco::UInt64>(std::numeric_limits<int64_t>::max()) ? std::optional<int64_t>(v) : std::nullopt);
   }
   void value(double v) override {
-    // A whole number written with a fraction or an exponent (2.0, 1e3) is still one.
-    bool whole = std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.2e18;
+    // A whole number written with a fraction or an exponent (2.0, 1e3) is still one, if
+    // it fits in 64 bits.
+    bool whole = std::isfinite(v) && v == std::trunc(v) && v >= -0x1p63 && v < 0x1p63;
     scalar(v, whole ? std::optional<int64_t>(static_cast<int64_t>(v)) : std::nullopt);
   }
   void value(const std::string& v) override { scalar(v, std::nullopt); }

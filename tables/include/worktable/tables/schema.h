@@ -76,10 +76,11 @@ class Fields {
   using const_iterator = std::vector<Field>::const_iterator;
 
   Fields() = default;
-  Fields(std::vector<Field> list) : list_(std::make_shared<std::vector<Field>>(std::move(list))) {}  // NOLINT: a list is fields
+  // Both conversions implicit: a table's fields are used wherever a list of them is.
+  Fields(std::vector<Field> list) : list_(std::make_shared<std::vector<Field>>(std::move(list))) {}
 
   const std::vector<Field>& list() const { return list_ ? *list_ : none(); }
-  operator const std::vector<Field>&() const { return list(); }  // NOLINT: read as the list they are
+  operator const std::vector<Field>&() const { return list(); }
   const_iterator begin() const { return list().begin(); }
   const_iterator end() const { return list().end(); }
   size_t size() const { return list().size(); }
