@@ -90,14 +90,18 @@ std::string Context::body(size_t limit) {
 Poco::JSON::Object::Ptr Context::json() { return jsonObject(body(kMaxJsonBody)); }
 
 Poco::JSON::Object::Ptr Context::jsonObject(const std::string& text) {
+  Poco::Dynamic::Var parsed = parseJson(text, new Poco::JSON::ParseHandler);
+  if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) return parsed.extract<Poco::JSON::Object::Ptr>();
+  throw badRequest("The body must be a JSON object.");
+}
+
+Poco::Dynamic::Var Context::parseJson(const std::string& text, const Poco::JSON::Handler::Ptr& handler) {
   if (text.empty()) throw badRequest("The request needs a JSON object body.");
   try {
-    Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(text);
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) return parsed.extract<Poco::JSON::Object::Ptr>();
+    return Poco::JSON::Parser(handler).parse(text);
   } catch (const Poco::Exception& e) {
     throw badRequest("The body is not valid JSON (" + e.message() + "); send a JSON object.");
   }
-  throw badRequest("The body must be a JSON object.");
 }
 
 std::optional<std::string> Context::bearerOrCookieToken() const {

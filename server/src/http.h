@@ -3,6 +3,7 @@
 // into API.md's error shape in one place (sendError). One Context per request.
 #pragma once
 
+#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -48,6 +49,9 @@ class Context {
   Poco::JSON::Object::Ptr json();
   // `text` (a body read earlier) as a JSON object; throws 400 when it is not one.
   static Poco::JSON::Object::Ptr jsonObject(const std::string& text);
+  // Feeds `text` to `handler` through Poco's parser and returns what the handler built;
+  // throws 400 when the text is empty or not JSON.
+  static Poco::Dynamic::Var parseJson(const std::string& text, const Poco::JSON::Handler::Ptr& handler);
 
   // The caller's session; throws 401 without one, 403 on a cookie call without its CSRF token.
   const accounts::Session& session();

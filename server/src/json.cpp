@@ -1,7 +1,6 @@
 #include "json.h"
 
 #include <Poco/JSON/Handler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <cmath>
 #include <limits>
@@ -122,13 +121,8 @@ class RecordBodyHandler : public Poco::JSON::Handler {
 }  // namespace
 
 RecordBody recordBodyFromJson(const std::string& text) {
-  if (text.empty()) throw badRequest("The request needs a JSON object body.");
   Poco::SharedPtr<RecordBodyHandler> handler = new RecordBodyHandler;
-  try {
-    Poco::JSON::Parser(handler).parse(text);
-  } catch (const Poco::Exception& e) {
-    throw badRequest("The body is not valid JSON (" + e.message() + "); send a JSON object.");
-  }
+  Context::parseJson(text, handler);
   return handler->take();
 }
 

@@ -78,15 +78,18 @@ struct TrialLicenses {
   std::map<Id, Licenses> companies;
 };
 
+// The dry run's count for `company_id`, read from the store the first time it is asked for.
+Licenses& trialLicenses(const Administration& administration, Tx& tx, Id company_id, tables::Trial& trial) {
+  std::map<Id, Licenses>& companies = trial.part<TrialLicenses>().companies;
+  auto found = companies.find(company_id);
+  if (found == companies.end()) found = companies.emplace(company_id, administration.licenses(tx, company_id)).first;
+  return found->second;
+}
+
 }  // namespace
 
 Licenses Administration::licenses(Tx& tx, Id company_id, tables::Trial* trial) const {
-  if (trial) {
-    std::map<Id, Licenses>& companies = trial->part<TrialLicenses>().companies;
-    auto found = companies.find(company_id);
-    if (found == companies.end()) found = companies.emplace(company_id, licenses(tx, company_id)).first;
-    return found->second;
-  }
+  if (trial) return trialLicenses(*this, tx, company_id, *trial);
   sql::Query q = tx.query("SELECT licenses_total, licenses_used FROM administrations WHERE company_id = ?1", company_id);
   if (!q.next()) throw notFound("The Administration of company " + std::to_string(company_id));
   return Licenses{q.getInt(0), q.getInt(1)};
@@ -94,8 +97,7 @@ Licenses Administration::licenses(Tx& tx, Id company_id, tables::Trial* trial) c
 
 void Administration::useLicenses(Tx& tx, Id company_id, int64_t delta, tables::Trial* trial) {
   if (trial) {
-    licenses(tx, company_id, trial);  // the stored count first
-    Licenses& kept = trial->part<TrialLicenses>().companies[company_id];
+    Licenses& kept = trialLicenses(*this, tx, company_id, *trial);
     kept.used += delta;
     tx.onRollback([&kept, delta] { kept.used -= delta; });
     return;

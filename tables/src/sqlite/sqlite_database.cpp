@@ -38,7 +38,7 @@ constexpr int kGroupSize = 64;
 // Between two passive checkpoints. Each copies the last version of every page written
 // since the one before, so a page written many times between them is copied once: at
 // 500 ms rather than 100, a PATCH made the server write 11.3 KB instead of 14.2 KB and
-// PATCH throughput rose 1-17% in eight alternated runs. Also how much a power cut may
+// PATCH throughput rose 1-17% in five alternated pairs. Also how much a power cut may
 // take back: with synchronous=NORMAL, the checkpoint is what syncs the WAL.
 constexpr auto kCheckpointEvery = std::chrono::milliseconds(500);
 
